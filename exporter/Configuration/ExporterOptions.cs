@@ -1,0 +1,94 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SaasExporter.Configuration;
+
+/// <summary>
+/// Every setting of the exporter. Bound from the configuration root; keys not declared here are errors.
+/// Nullable lists are filled with their defaults after binding (the binder appends to pre-filled lists).
+/// </summary>
+public sealed class ExporterOptions
+{
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>host:port the HTTP server listens on.</summary>
+    [Required]
+    public string Listen { get; set; } = "127.0.0.1:9841";
+
+    /// <summary>Pins the evaluation instant of every poll (reproducible runs). Unset: the wall clock.</summary>
+    public DateTimeOffset? AsOf { get; set; }
+
+    /// <summary>IANA time zone that defines calendar days.</summary>
+    [Required]
+    public string ReportingTimeZone { get; set; } = "UTC";
+
+    /// <summary>Event names that never make a user active (system, e-mail sent, cron...).</summary>
+    public string[]? ExcludedEvents { get; set; }
+
+    [Range(1, 30)]
+    public int PowerUserMinDays { get; set; } = 20;
+
+    /// <summary>Rolling windows of saas_active_users.</summary>
+    public string[]? ActiveWindows { get; set; }
+
+    /// <summary>Rolling windows of saas_signups.</summary>
+    public string[]? SignupWindows { get; set; }
+
+    /// <summary>Platforms that may become label values; anything else is ignored.</summary>
+    public string[]? Platforms { get; set; }
+
+    [Required]
+    public string PlatformWindow { get; set; } = "30d";
+
+    [Required]
+    public string SessionWindow { get; set; } = "7d";
+
+    /// <summary>A gap of at least this long between two events starts a new session.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SessionGap { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Per-collector schedule, keyed by collector name.</summary>
+    public Dictionary<string, CollectorOptions> Collectors { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal static readonly string[] DefaultWindows = ["1d", "7d", "30d"];
+    internal static readonly string[] DefaultPlatforms = ["web", "mobile", "api"];
+
+    internal void ApplyDefaults()
+    {
+        ExcludedEvents ??= [];
+        ActiveWindows ??= DefaultWindows;
+        SignupWindows ??= DefaultWindows;
+        Platforms ??= DefaultPlatforms;
+    }
+
+    public CollectorOptions For(string collector) =>
+        Collectors.TryGetValue(collector, out var options) ? options : new CollectorOptions();
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>Npgsql connection string of the product database (use a read-only role).</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Schema holding the contract relations (tables or views).</summary>
+    [Required]
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "must be a lower-case PostgreSQL identifier")]
+    public string Schema { get; set; } = "public";
+
+    [Range(1, 32)]
+    public int MaxPoolSize { get; set; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class CollectorOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}

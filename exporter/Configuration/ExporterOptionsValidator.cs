@@ -1,0 +1,141 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SaasExporter.Hosting;
+
+namespace SaasExporter.Configuration;
+
+/// <summary>
+/// Validates the whole option tree at start. Every failure names the configuration key and the offending value,
+/// and never echoes the connection string (it may carry a password).
+/// </summary>
+internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> collectors) : IValidateOptions<ExporterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ExporterOptions options)
+    {
+        var errors = new List<string>();
+        ValidateAnnotations(options, "", errors);
+        ValidateAnnotations(options.Database, "Database:", errors);
+
+        if (!string.IsNullOrEmpty(options.Database.ConnectionString))
+        {
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(options.Database.ConnectionString);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"Database:ConnectionString: not a valid Npgsql connection string ({e.Message.Split('\n')[0]})");
+            }
+        }
+
+        if (!ListenAddress.TryParse(options.Listen, out _))
+        {
+            errors.Add($"Listen = '{options.Listen}': expected host:port, for example 127.0.0.1:9841");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.ReportingTimeZone, out _))
+        {
+            errors.Add($"ReportingTimeZone = '{options.ReportingTimeZone}': unknown IANA time zone");
+        }
+
+        ValidateWindows("ActiveWindows", options.ActiveWindows, errors);
+        ValidateWindows("SignupWindows", options.SignupWindows, errors);
+        ValidateWindows("PlatformWindow", [options.PlatformWindow], errors);
+        ValidateWindows("SessionWindow", [options.SessionWindow], errors);
+        ValidateLabelValues("Platforms", options.Platforms, errors);
+
+        var known = collectors.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (collector, settings) in options.Collectors)
+        {
+            var prefix = $"Collectors:{collector}:";
+            if (!known.Contains(collector))
+            {
+                errors.Add($"Collectors:{collector}: unknown collector (known: {string.Join(", ", known.Order())})");
+                continue;
+            }
+
+            ValidateAnnotations(settings, prefix, errors);
+            if (settings.Timeout > settings.Interval)
+            {
+                errors.Add($"{prefix}Timeout = {settings.Timeout}: must not exceed {prefix}Interval = {settings.Interval}");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateWindows(string key, string[]? values, List<string> errors)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        if (values.Length == 0)
+        {
+            errors.Add($"{key}: must list at least one window");
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!Window.TryParse(values[i], out _))
+            {
+                errors.Add($"{key}{(values.Length > 1 || key.EndsWith('s') ? $":{i}" : "")} = '{values[i]}': expected a window such as 30d, 12h or 4w");
+            }
+        }
+
+        foreach (var duplicate in values.GroupBy(v => v).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{key}: window '{duplicate.Key}' is listed twice");
+        }
+    }
+
+    private static void ValidateLabelValues(string key, string[]? values, List<string> errors)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(values[i]) || values[i].Length > 64)
+            {
+                errors.Add($"{key}:{i} = '{values[i]}': must be a non-empty value of at most 64 characters");
+            }
+        }
+    }
+
+    private static void ValidateAnnotations(object target, string prefix, List<string> errors)
+    {
+        foreach (var property in target.GetType().GetProperties())
+        {
+            var value = property.GetValue(target);
+            var context = new ValidationContext(target) { MemberName = property.Name };
+            var results = new List<ValidationResult>();
+            if (Validator.TryValidateProperty(value, context, results))
+            {
+                continue;
+            }
+
+            var shown = property.Name == nameof(DatabaseOptions.ConnectionString) ? "(hidden)" : Format(value);
+            foreach (var result in results)
+            {
+                var message = result.ErrorMessage ?? "invalid";
+                message = message.Replace($"The {property.Name} field ", "", StringComparison.Ordinal)
+                    .Replace($"The field {property.Name} ", "", StringComparison.Ordinal);
+                errors.Add($"{prefix}{property.Name} = {shown}: {message.TrimEnd('.')}");
+            }
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "(unset)",
+        string s => $"'{s}'",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

@@ -1,0 +1,74 @@
+using System.Reflection;
+
+namespace SaasExporter.Configuration;
+
+/// <summary>
+/// Finds configuration keys that no option declares: a typo must be an error, not a silently ignored setting.
+/// </summary>
+internal static class UnknownKeys
+{
+    /// <summary>Root sections owned by the .NET host, not by the exporter.</summary>
+    private static readonly HashSet<string> HostSections = new(StringComparer.OrdinalIgnoreCase) { "Logging" };
+
+    public static IReadOnlyList<string> Find(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        foreach (var child in configuration.GetChildren())
+        {
+            if (!HostSections.Contains(child.Key))
+            {
+                Walk(child, typeof(ExporterOptions), errors);
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Walk(IConfigurationSection section, Type owner, List<string> errors)
+    {
+        var property = owner.GetProperty(section.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is null || !property.CanWrite)
+        {
+            errors.Add($"{section.Path}: unknown configuration key");
+            return;
+        }
+
+        WalkValue(section, property.PropertyType, errors);
+    }
+
+    private static void WalkValue(IConfigurationSection section, Type type, List<string> errors)
+    {
+        var children = section.GetChildren().ToList();
+        if (type.IsArray)
+        {
+            foreach (var child in children.Where(c => !int.TryParse(c.Key, out _) || c.GetChildren().Any()))
+            {
+                errors.Add($"{child.Path}: unknown configuration key (expected a list)");
+            }
+        }
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            var valueType = type.GetGenericArguments()[1];
+            foreach (var child in children)
+            {
+                WalkValue(child, valueType, errors);
+            }
+        }
+        else if (type.IsClass && type != typeof(string))
+        {
+            foreach (var child in children)
+            {
+                Walk(child, type, errors);
+            }
+
+            if (children.Count == 0 && section.Value is { Length: > 0 })
+            {
+                errors.Add($"{section.Path}: is a section, not a value");
+            }
+        }
+        else if (children.Count > 0)
+        {
+            errors.Add($"{section.Path}: is a value, not a section ({string.Join(", ", children.Select(c => c.Key))} unknown)");
+        }
+    }
+}

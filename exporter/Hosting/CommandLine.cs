@@ -1,0 +1,32 @@
+namespace SaasExporter.Hosting;
+
+/// <summary>
+/// Splits the command line into a subcommand and the rest. Subcommands: serve (default), once, check,
+/// demo seed, demo simulate. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
+/// </summary>
+public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments)
+{
+    public const string Usage = """
+        usage: saas-exporter [serve|once|check] [--Key=Value ...]
+               saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace] [--Key=Value ...]
+               saas-exporter demo simulate [--tick SECONDS] [--seed S] [--Key=Value ...]
+        configuration keys: see README.md (also from appsettings.json and SAAS_EXPORTER_* variables)
+        """;
+
+    public static CommandLine Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            return new CommandLine("serve", args);
+        }
+
+        if (args[0] == "demo")
+        {
+            return args.Length >= 2 && !args[1].StartsWith('-')
+                ? new CommandLine($"demo {args[1]}", args[2..])
+                : new CommandLine("demo", args[1..]);
+        }
+
+        return new CommandLine(args[0], args[1..]);
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using Prometheus;
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+using SaasExporter.Logging;
+using SaasExporter.Polling;
+using SaasExporter.Publishing;
+
+namespace SaasExporter.Hosting;
+
+/// <summary>The serve host: the poller in the background, /metrics, /healthz, /readyz and a landing page.</summary>
+public static class ExporterWebApp
+{
+    public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Services.AddExporter(configuration);
+        builder.Services.AddHostedService<CollectorScheduler>();
+        configureServices?.Invoke(builder.Services);
+
+        var listen = configuration["Listen"] ?? new ExporterOptions().Listen;
+        builder.WebHost.UseUrls(ListenAddress.TryParse(listen, out var address) ? address.Url : listen);
+
+        var app = builder.Build();
+        app.Use(BufferMetricsUnderPublishGate);
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (CollectorStatusBoard board) => board.IsReady
+            ? Results.Text("ready\n")
+            : Results.Text(
+                "not ready: waiting for the first successful poll of " +
+                string.Join(", ", board.All.Where(s => s.Enabled && s.LastSuccess is null).Select(s => s.Collector)) + "\n",
+                statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/", (CollectorStatusBoard board, IOptions<ExporterOptions> options) =>
+            Results.Content(LandingPage.Render(board.All, options.Value), "text/html; charset=utf-8"));
+
+        app.Lifetime.ApplicationStarted.Register(() => Log.Serving(
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasExporter"),
+            string.Join(", ", app.Urls),
+            string.Join(", ", app.Services.GetServices<IMetricCollector>().Select(c => c.Name))));
+        return app;
+    }
+
+    /// <summary>
+    /// The exposition is rendered into memory while no poll is being published (the gate is held for microseconds
+    /// per series, never while a slow client reads), then copied to the client.
+    /// </summary>
+    private static async Task BufferMetricsUnderPublishGate(HttpContext context, Func<Task> next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal))
+        {
+            await next();
+            return;
+        }
+
+        var publisher = context.RequestServices.GetRequiredService<MetricPublisher>();
+        var original = context.Response.Body;
+        await using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await publisher.ExportAsync(next, context.RequestAborted);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+}

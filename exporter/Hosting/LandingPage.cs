@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using SaasExporter.Configuration;
+using SaasExporter.Polling;
+using SaasExporter.Publishing;
+
+namespace SaasExporter.Hosting;
+
+/// <summary>A node_exporter-style page: links to the endpoints and one row per collector.</summary>
+internal static class LandingPage
+{
+    public static string Render(IReadOnlyList<CollectorStatus> statuses, ExporterOptions options)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>SaaS exporter</title>
+            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.err{color:#b00}</style>
+            </head><body>
+            <h1>SaaS exporter {{Encode(SelfMetrics.Version)}}</h1>
+            <ul><li><a href="metrics">/metrics</a></li><li><a href="healthz">/healthz</a></li><li><a href="readyz">/readyz</a></li></ul>
+            <p>Schema <code>{{Encode(options.Database.Schema)}}</code>, reporting time zone <code>{{Encode(options.ReportingTimeZone)}}</code>,
+            evaluation time {{(options.AsOf is { } asOf ? $"pinned to <code>{asOf:O}</code>" : "the wall clock")}}.</p>
+            <table><tr><th>collector</th><th>enabled</th><th>last poll</th><th>duration</th><th>last success</th><th>last error</th></tr>
+
+            """);
+        foreach (var s in statuses)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <tr><td>{Encode(s.Collector)}</td><td>{(s.Enabled ? "yes" : $"no ({Encode(s.DisabledReason ?? "")})")}</td>
+                <td>{s.LastPoll:O}</td><td>{(s.LastDuration is { } d ? $"{d.TotalMilliseconds:F0} ms" : "")}</td><td>{s.LastSuccess:O}</td>
+                <td class="err">{Encode(s.LastError ?? "")}</td></tr>
+
+                """);
+        }
+
+        html.Append("</table></body></html>\n");
+        return html.ToString();
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+using SaasExporter.Polling;
+using SaasExporter.Publishing;
+
+namespace SaasExporter.Hosting;
+
+/// <summary>Polls every enabled collector once at AsOf (or now) and prints the exposition to stdout.</summary>
+internal static class OnceCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    {
+        var configuration = ExporterConfiguration.Build(arguments);
+        var errors = ExporterConfiguration.Validate(configuration);
+        if (errors.Count > 0)
+        {
+            return Help.ConfigurationErrors(errors);
+        }
+
+        await using var services = StandaloneServices.Build(configuration);
+        var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
+        var executor = services.GetRequiredService<PollExecutor>();
+        var board = services.GetRequiredService<CollectorStatusBoard>();
+        var enabled = services.GetServices<IMetricCollector>().Where(c => options.For(c.Name).Enabled).ToList();
+
+        var outcomes = await Task.WhenAll(enabled.Select(c => executor.PollAsync(c, CancellationToken.None)));
+
+        await using (var stdout = Console.OpenStandardOutput())
+        {
+            await services.GetRequiredService<MetricPublisher>().ExportAsTextAsync(stdout, CancellationToken.None);
+        }
+
+        foreach (var status in board.All.Where(s => s.LastError is not null))
+        {
+            await Console.Error.WriteLineAsync($"saas-exporter: collector {status.Collector} failed: {status.LastError}");
+        }
+
+        return outcomes.Contains(PollOutcome.ContractViolated) ? ExitCodes.Invalid
+            : outcomes.Contains(PollOutcome.Failed) ? ExitCodes.Failed
+            : ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Prometheus;
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+using SaasExporter.Database;
+using SaasExporter.Polling;
+using SaasExporter.Publishing;
+
+namespace SaasExporter.Hosting;
+
+/// <summary>A collector name known before any collector is built (configuration validation needs the list).</summary>
+public sealed record KnownCollector(string Name);
+
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddExporterOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ExporterOptions>()
+            .Bind(configuration)
+            .PostConfigure(o => o.ApplyDefaults())
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExporterOptions>, ExporterOptionsValidator>();
+        return services.AddCollectors();
+    }
+
+    /// <summary>The built-in collectors. Adding a metric family: write its collector file and add one line here.</summary>
+    private static IServiceCollection AddCollectors(this IServiceCollection services) => services
+        .AddCollector<EngagementCollector>(EngagementCollector.CollectorName)
+        .AddCollector<SessionCollector>(SessionCollector.CollectorName)
+        .AddCollector<ActivationCollector>(ActivationCollector.CollectorName);
+
+    private static IServiceCollection AddCollector<T>(this IServiceCollection services, string name)
+        where T : class, IMetricCollector
+    {
+        services.AddSingleton(new KnownCollector(name));
+        services.AddSingleton<IMetricCollector, T>();
+        return services;
+    }
+
+    /// <summary>Everything a poll needs: database access, resilience, publishing, status.</summary>
+    public static IServiceCollection AddExporter(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddExporterOptions(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<ExporterOptions>>().Value.Database));
+        services.AddSingleton<IQueryRunner, QueryRunner>();
+        services.AddSingleton(sp => DatabaseResilience.Build(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("SaasExporter.Database")));
+        services.AddSingleton<CollectorRegistry>(_ => Metrics.NewCustomRegistry());
+        services.AddSingleton<SelfMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var publisher = new MetricPublisher(sp.GetRequiredService<CollectorRegistry>());
+            foreach (var collector in sp.GetServices<IMetricCollector>())
+            {
+                publisher.Register(collector);
+            }
+
+            return publisher;
+        });
+        services.AddSingleton(sp =>
+        {
+            var board = new CollectorStatusBoard();
+            var options = sp.GetRequiredService<IOptions<ExporterOptions>>().Value;
+            var self = sp.GetRequiredService<SelfMetrics>();
+            foreach (var collector in sp.GetServices<IMetricCollector>())
+            {
+                var enabled = options.For(collector.Name).Enabled;
+                board.Declare(collector.Name, enabled, enabled ? null : "disabled in configuration");
+                self.Declare(collector.Name, enabled);
+            }
+
+            return board;
+        });
+        services.AddSingleton<EvaluationClock>();
+        services.AddSingleton<PollExecutor>();
+        return services;
+    }
+
+    /// <summary>One data source for the process, with a small pool; the schema becomes the search_path.</summary>
+    public static NpgsqlDataSource CreateDataSource(DatabaseOptions database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            ApplicationName = "saas-exporter",
+            MaxPoolSize = database.MaxPoolSize,
+            Timeout = (int)Math.Ceiling(database.ConnectTimeout.TotalSeconds),
+            SearchPath = database.Schema,
+        };
+        return NpgsqlDataSource.Create(builder);
+    }
+}

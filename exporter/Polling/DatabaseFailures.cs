@@ -1,0 +1,32 @@
+using System.Net.Sockets;
+using Npgsql;
+using Polly.CircuitBreaker;
+
+namespace SaasExporter.Polling;
+
+/// <summary>Classifies exceptions: which mean the database cannot be reached, and which are worth a retry.</summary>
+internal static class DatabaseFailures
+{
+    /// <summary>The server could not be reached or dropped us, as opposed to a query error on a live server.</summary>
+    public static bool IsUnreachable(Exception exception) => exception switch
+    {
+        BrokenCircuitException => true,
+        PostgresException pg => IsConnectionState(pg.SqlState),
+        NpgsqlException { InnerException: not null } npgsql when npgsql.InnerException is not PostgresException =>
+            npgsql.InnerException is SocketException or IOException or TimeoutException || npgsql.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        SocketException or IOException => true,
+        _ => exception.InnerException is not null && IsUnreachable(exception.InnerException),
+    };
+
+    /// <summary>
+    /// Retry only what a second attempt can fix: a lost or refused connection. Query errors and statement timeouts
+    /// are not retried, because repeating a slow query only doubles the load on the product database.
+    /// </summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is not BrokenCircuitException && IsUnreachable(exception);
+
+    // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections.
+    private static bool IsConnectionState(string state) =>
+        state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03" or "53300";
+}

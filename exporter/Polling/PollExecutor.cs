@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Polly;
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+using SaasExporter.Database;
+using SaasExporter.Logging;
+using SaasExporter.Publishing;
+
+namespace SaasExporter.Polling;
+
+public enum PollOutcome
+{
+    Succeeded,
+    Failed,
+
+    /// <summary>Failed because the database lacks a relation or column the collector needs.</summary>
+    ContractViolated,
+
+    /// <summary>An optional relation is missing: the collector is switched off for the life of the process.</summary>
+    Disabled,
+}
+
+/// <summary>
+/// Runs one poll of one collector: contract check (until it passes once), the query inside the resilience pipeline
+/// and a timeout, then an atomic publish. A failure keeps the last published values and marks the collector down.
+/// </summary>
+public sealed class PollExecutor(
+    IQueryRunner runner,
+    ResiliencePipeline pipeline,
+    MetricPublisher publisher,
+    SelfMetrics self,
+    CollectorStatusBoard board,
+    EvaluationClock clock,
+    TimeProvider time,
+    IOptions<ExporterOptions> options,
+    ILogger<PollExecutor> logger)
+{
+    /// <summary>Client-side backstop beyond the server-side statement_timeout.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, bool> _contractVerified = new(StringComparer.Ordinal);
+
+    public async Task<PollOutcome> PollAsync(IMetricCollector collector, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.For(collector.Name);
+        var started = time.GetTimestamp();
+        var now = clock.Now;
+
+        using var timeout = new CancellationTokenSource(settings.Timeout + Grace, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var context = ResilienceContextPool.Shared.Get(linked.Token);
+        context.Properties.Set(DatabaseResilience.CollectorKey, collector.Name);
+        try
+        {
+            var samples = await pipeline.ExecuteAsync(
+                static async (ctx, state) => await state.runner.RunAsync(state.settings.Timeout,
+                    (db, token) => state.self.CollectVerifiedAsync(state.collector, state.now, db, token), ctx.CancellationToken),
+                context,
+                (runner, settings, self: this, collector, now));
+
+            publisher.Publish(collector, samples);
+            var elapsed = time.GetElapsedTime(started);
+            var at = time.GetUtcNow();
+            self.CollectorUp.WithLabels(collector.Name).Set(1);
+            self.LastSuccess.WithLabels(collector.Name).Set(at.ToUnixTimeMilliseconds() / 1000.0);
+            self.DatabaseUp.Set(1);
+            Record(collector, elapsed, "success");
+            board.Succeeded(collector.Name, at, elapsed);
+            Log.PollSucceeded(logger, collector.Name, elapsed.TotalMilliseconds, samples.Count);
+            return PollOutcome.Succeeded;
+        }
+        catch (OptionalRelationMissingException missing)
+        {
+            self.Enabled.WithLabels(collector.Name).Set(0);
+            board.Disable(collector.Name, missing.Message);
+            Log.CollectorDisabled(logger, collector.Name, missing.Message);
+            return PollOutcome.Disabled;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            var elapsed = time.GetElapsedTime(started);
+            var error = e is OperationCanceledException ? $"timed out after {settings.Timeout}" : FailureText.Of(e);
+            self.CollectorUp.WithLabels(collector.Name).Set(0);
+            if (DatabaseFailures.IsUnreachable(e))
+            {
+                self.DatabaseUp.Set(0);
+            }
+            else
+            {
+                self.DatabaseUp.Set(1);
+            }
+
+            Record(collector, elapsed, "failure");
+            board.Failed(collector.Name, time.GetUtcNow(), elapsed, error);
+            Log.PollFailed(logger, collector.Name, elapsed.TotalMilliseconds, error);
+            return e is ContractViolationException ? PollOutcome.ContractViolated : PollOutcome.Failed;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private void Record(IMetricCollector collector, TimeSpan elapsed, string result)
+    {
+        self.Duration.WithLabels(collector.Name).Observe(elapsed.TotalSeconds);
+        self.Runs.WithLabels(collector.Name, result).Inc();
+    }
+
+    private async Task<IReadOnlyList<Sample>> CollectVerifiedAsync(IMetricCollector collector, DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    {
+        if (!_contractVerified.ContainsKey(collector.Name))
+        {
+            var problems = await ContractChecker.CheckAsync(db, options.Value.Database.Schema, collector.Relations, cancellationToken);
+            var missingOptional = problems.FirstOrDefault(p => p.MissingRelation && DatabaseContract.Get(p.Relation).Optional);
+            if (missingOptional is not null)
+            {
+                throw new OptionalRelationMissingException(missingOptional.Message);
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new ContractViolationException(string.Join("; ", problems));
+            }
+
+            _contractVerified[collector.Name] = true;
+        }
+
+        return await collector.CollectAsync(now, db, cancellationToken);
+    }
+
+    private sealed class OptionalRelationMissingException(string message) : Exception(message);
+}

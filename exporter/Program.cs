@@ -1,0 +1,14 @@
+using SaasExporter.Demo;
+using SaasExporter.Hosting;
+
+var command = CommandLine.Parse(args);
+return command.Command switch
+{
+    "serve" => await ServeCommand.RunAsync(command.Arguments),
+    "once" => await OnceCommand.RunAsync(command.Arguments),
+    "check" => await CheckCommand.RunAsync(command.Arguments),
+    "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
+    "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),
+    "help" or "--help" or "-h" => Help.Print(Console.Out, ExitCodes.Ok),
+    _ => Help.Print(Console.Error, ExitCodes.Invalid, $"unknown command '{command.Command}'"),
+};

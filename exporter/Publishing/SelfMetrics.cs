@@ -1,0 +1,55 @@
+using System.Reflection;
+using Prometheus;
+
+namespace SaasExporter.Publishing;
+
+/// <summary>The exporter's own series (METRICS.md section 3, "Exporter itself").</summary>
+public sealed class SelfMetrics
+{
+    public SelfMetrics(CollectorRegistry registry)
+    {
+        var factory = Metrics.WithCustomRegistry(registry);
+        CollectorUp = factory.CreateGauge("saas_exporter_collector_up",
+            "1 if the collector's last poll succeeded, 0 if it failed.", ["collector"], new GaugeConfiguration { SuppressInitialValue = true });
+        LastSuccess = factory.CreateGauge("saas_exporter_collector_last_success_timestamp_seconds",
+            "Unix time of the collector's last successful poll (wall clock).", ["collector"], new GaugeConfiguration { SuppressInitialValue = true });
+        Duration = factory.CreateHistogram("saas_exporter_collector_duration_seconds",
+            "Duration of the collector's polls, successful or not.", ["collector"],
+            new HistogramConfiguration { Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
+        Runs = factory.CreateCounter("saas_exporter_collector_runs_total",
+            "Polls of the collector by result.", ["collector", "result"]);
+        Enabled = factory.CreateGauge("saas_exporter_collector_enabled",
+            "1 if the collector is enabled, 0 if configuration or a missing optional relation disabled it.", ["collector"]);
+        DatabaseUp = factory.CreateGauge("saas_exporter_database_up",
+            "1 if the last attempt to reach the product database succeeded.", new GaugeConfiguration { SuppressInitialValue = true });
+        var build = factory.CreateGauge("saas_exporter_build_info", "Build information; always 1.", ["version"]);
+        build.WithLabels(Version).Set(1);
+    }
+
+    public static string Version { get; } =
+        typeof(SelfMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    public Gauge CollectorUp { get; }
+
+    public Gauge LastSuccess { get; }
+
+    public Histogram Duration { get; }
+
+    public Counter Runs { get; }
+
+    public Gauge Enabled { get; }
+
+    public Gauge DatabaseUp { get; }
+
+    /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
+    public void Declare(string collector, bool enabled)
+    {
+        Enabled.WithLabels(collector).Set(enabled ? 1 : 0);
+        if (enabled)
+        {
+            Runs.WithLabels(collector, "success").IncTo(0);
+            Runs.WithLabels(collector, "failure").IncTo(0);
+            Duration.WithLabels(collector);
+        }
+    }
+}
