@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using Npgsql;
+
+namespace SaasExporter.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL server: initdb into a temporary directory, a free loopback port, torn down on dispose.
+/// As root, the server runs as the 'postgres' user (initdb refuses root). Only this cluster's postmaster is ever
+/// stopped, through pg_ctl on its own data directory.
+/// </summary>
+public sealed class PostgresCluster : IAsyncDisposable
+{
+    private readonly string _bin;
+    private readonly string _root;
+
+    private PostgresCluster(string bin, string root, int port)
+    {
+        _bin = bin;
+        _root = root;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    private string DataDirectory => Path.Combine(_root, "data");
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=false;Timeout=5";
+
+    public static async Task<PostgresCluster> StartAsync()
+    {
+        var bin = FindBinaries();
+        var root = Directory.CreateTempSubdirectory("saas-exporter-pg-").FullName;
+        if (Environment.IsPrivilegedProcess)
+        {
+            await RunAsync("chown", ["postgres:postgres", root], asPostgres: false);
+        }
+
+        var cluster = new PostgresCluster(bin, root, FreePort());
+        await cluster.RunToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]);
+        await cluster.StartServerAsync();
+        return cluster;
+    }
+
+    public Task StartServerAsync() => RunToolAsync("pg_ctl",
+    [
+        "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start",
+        "-o", $"-h 127.0.0.1 -p {Port} -k {_root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=50",
+    ]);
+
+    public Task StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
+
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        }
+
+        return ConnectionString(name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped by the test.
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static string FindBinaries()
+    {
+        var candidates = new[] { Environment.GetEnvironmentVariable("SAAS_EXPORTER_PG_BINDIR"), "/usr/lib/postgresql/15/bin" }
+            .Concat(Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin"))
+                : []);
+        return candidates.FirstOrDefault(d => d is not null && File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException(
+                "PostgreSQL server binaries (initdb, pg_ctl) not found: install them with `apt-get install postgresql` " +
+                "(tests/run does this) or set SAAS_EXPORTER_PG_BINDIR to their directory");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private Task RunToolAsync(string tool, string[] arguments) =>
+        RunAsync(Path.Combine(_bin, tool), arguments, asPostgres: Environment.IsPrivilegedProcess);
+
+    private static async Task RunAsync(string file, string[] arguments, bool asPostgres)
+    {
+        var start = asPostgres
+            ? new ProcessStartInfo("setpriv", ["--reuid", "postgres", "--regid", "postgres", "--init-groups", file, .. arguments])
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = "/tmp";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+}
