@@ -1,11 +1,14 @@
+using System.ComponentModel;
 using System.Reflection;
 
 namespace SaasExporter.Configuration;
 
 /// <summary>
-/// Finds configuration keys that no option declares: a typo must be an error, not a silently ignored setting.
+/// Finds configuration keys that no option declares (a typo must be an error, not a silently ignored setting) and
+/// values that do not convert to their option's type. The binder alone is not enough: it ignores unknown keys and
+/// swallows conversion errors inside dictionaries.
 /// </summary>
-internal static class UnknownKeys
+internal static class ConfigurationKeys
 {
     /// <summary>Root sections owned by the .NET host, not by the exporter.</summary>
     private static readonly HashSet<string> HostSections = new(StringComparer.OrdinalIgnoreCase) { "Logging" };
@@ -70,5 +73,31 @@ internal static class UnknownKeys
         {
             errors.Add($"{section.Path}: is a value, not a section ({string.Join(", ", children.Select(c => c.Key))} unknown)");
         }
+        else if (section.Value is { Length: > 0 } value && !Converts(value, type))
+        {
+            errors.Add($"{section.Path} = '{value}': not a valid {FriendlyType(type)}");
+        }
     }
+
+    private static bool Converts(string value, Type type)
+    {
+        try
+        {
+            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string FriendlyType(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(TimeSpan) => "duration (hh:mm:ss, for example 00:01:00)",
+        var t when t == typeof(DateTimeOffset) => "ISO-8601 instant (for example 2026-11-01T00:00:00Z)",
+        var t when t == typeof(int) => "whole number",
+        var t when t == typeof(bool) => "boolean (true or false)",
+        var t => t.Name,
+    };
 }
