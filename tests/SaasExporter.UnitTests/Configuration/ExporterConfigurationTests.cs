@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using SaasExporter.Hosting;
+
+namespace SaasExporter.UnitTests.Configuration;
+
+public sealed class ExporterConfigurationTests
+{
+    private static IReadOnlyList<string> Validate(params (string Key, string Value)[] settings)
+    {
+        var values = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Host=127.0.0.1;Password=hunter2" };
+        foreach (var (key, value) in settings)
+        {
+            values[key] = value;
+        }
+
+        return ExporterConfiguration.Validate(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    }
+
+    [Fact]
+    public void Validate_Defaults_AreValid() => Assert.Empty(Validate());
+
+    [Fact]
+    public void Validate_LoggingSection_IsNotAnUnknownKey() => Assert.Empty(Validate(("Logging:LogLevel:Default", "Debug")));
+
+    [Theory]
+    [InlineData("Collectors:engagement:Timeout", "00:05:00", "Collectors:engagement:Timeout = 00:05:00: must not exceed Collectors:engagement:Interval = 00:01:00")]
+    [InlineData("Collectors:engagement:Interval", "00:00:00", "Collectors:engagement:Interval = 00:00:00: must be between 00:00:01 and 1.00:00:00")]
+    [InlineData("Listen", "localhost", "Listen = 'localhost': expected host:port, for example 127.0.0.1:9841")]
+    [InlineData("Database:Schema", "Bad-Schema", "Database:Schema = 'Bad-Schema': must be a lower-case PostgreSQL identifier")]
+    [InlineData("Database:MaxPoolSize", "0", "Database:MaxPoolSize = 0: must be between 1 and 32")]
+    [InlineData("SessionWindow", "7days", "SessionWindow = '7days': expected a window such as 30d, 12h or 4w")]
+    [InlineData("Platforms:0", "", "Platforms:0 = '': must be a non-empty value of at most 64 characters")]
+    [InlineData("Database:ConnectionString:Host", "x", "Database:ConnectionString: is a value, not a section (Host unknown)")]
+    [InlineData("Collectors:engagement:Enabled", "maybe", "Collectors:engagement:Enabled = 'maybe': not a valid boolean (true or false)")]
+    public void Validate_BadValue_NamesTheKeyAndTheValue(string key, string value, string expected)
+    {
+        var errors = key == "Database:ConnectionString:Host"
+            ? ExporterConfiguration.Validate(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build())
+            : Validate((key, value));
+
+        Assert.Contains(expected, errors);
+    }
+
+    [Fact]
+    public void Validate_DuplicateWindow_IsReported() =>
+        Assert.Contains("ActiveWindows: window '7d' is listed twice", Validate(("ActiveWindows:0", "7d"), ("ActiveWindows:1", "7d")));
+
+    [Fact]
+    public void Validate_InvalidConnectionString_NeverEchoesIt()
+    {
+        var errors = Validate(("Database:ConnectionString", "Host=x;Password=hunter2;Bogus Keyword=1"));
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Database:ConnectionString: not a valid Npgsql connection string", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_EmptyConnectionString_IsRequired() =>
+        Assert.Contains("Database:ConnectionString = (hidden): is required",
+            ExporterConfiguration.Validate(new ConfigurationBuilder().Build()));
+}

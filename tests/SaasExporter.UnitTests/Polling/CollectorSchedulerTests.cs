@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Time.Testing;
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+using SaasExporter.Database;
+using SaasExporter.Polling;
+
+namespace SaasExporter.UnitTests.Polling;
+
+public sealed class CollectorSchedulerTests
+{
+    private static readonly TimeSpan FastTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SlowTimeout = TimeSpan.FromSeconds(50);
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "condition not reached");
+    }
+
+    [Fact]
+    public async Task Scheduler_SlowCollector_NeverDelaysAnother()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-06-10T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var runner = Substitute.For<IQueryRunner>();
+        var fastPolls = 0;
+        var slowPolls = 0;
+        // The two collectors are told apart by their statement timeouts; the slow one hangs until cancelled.
+        runner.RunAsync(FastTimeout, Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>())
+            .Returns(_ =>
+            {
+                Interlocked.Increment(ref fastPolls);
+                return Task.FromResult<IReadOnlyList<Sample>>([]);
+            });
+        runner.RunAsync(SlowTimeout, Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>())
+            .Returns(async call =>
+            {
+                Interlocked.Increment(ref slowPolls);
+                await Task.Delay(Timeout.Infinite, call.ArgAt<CancellationToken>(2));
+                return (IReadOnlyList<Sample>)[];
+            });
+        var options = new ExporterOptions();
+        options.Collectors["fast"] = new CollectorOptions { Interval = TimeSpan.FromMinutes(1), Timeout = FastTimeout };
+        options.Collectors["slow"] = new CollectorOptions { Interval = TimeSpan.FromMinutes(1), Timeout = SlowTimeout };
+        var factory = new PollExecutorFactory(runner, time, options: options);
+        var fast = new TestCollector("fast");
+        var slow = new TestCollector("slow");
+        factory.Register(fast);
+        factory.Register(slow);
+        using var scheduler = new CollectorScheduler([fast, slow], factory.Executor, Microsoft.Extensions.Options.Options.Create(factory.Options), time);
+
+        await scheduler.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => fastPolls == 1 && slowPolls == 1);
+        for (var minute = 1; minute <= 3; minute++)
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            time.Advance(TimeSpan.FromSeconds(30));
+            await WaitForAsync(() => fastPolls == 1 + minute);
+        }
+
+        // Meanwhile the slow poll timed out (50 s plus a 2 s grace) and the next one started on its own tick.
+        await WaitForAsync(() => slowPolls >= 2);
+        await scheduler.StopAsync(CancellationToken.None);
+
+        Assert.Equal(4, fastPolls);
+        Assert.InRange(slowPolls, 2, 4);
+        Assert.Equal("timed out after 00:00:50", factory.Board.All.Single(s => s.Collector == "slow").LastError);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using NSubstitute.ExceptionExtensions;
+using SaasExporter.Collectors;
+using SaasExporter.Database;
+using SaasExporter.Polling;
+
+namespace SaasExporter.UnitTests.Polling;
+
+public sealed class PollExecutorTests
+{
+    private readonly IQueryRunner _runner = Substitute.For<IQueryRunner>();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-06-10T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly TestCollector _collector = new();
+
+    private static NpgsqlException ConnectionRefused() =>
+        new("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused));
+
+    private Task<IReadOnlyList<Sample>> Query() =>
+        _runner.RunAsync(Arg.Any<TimeSpan>(), Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>());
+
+    [Fact]
+    public async Task Poll_WhenQuerySucceeds_PublishesValuesAndMarksCollectorUp()
+    {
+        var factory = new PollExecutorFactory(_runner, _time);
+        factory.Register(_collector);
+        PollExecutorFactory.Returns(_runner, TestCollector.Users.Sample(42, "7d"));
+
+        var outcome = await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.Equal(PollOutcome.Succeeded, outcome);
+        Assert.Contains("saas_test_users{window=\"7d\"} 42", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_up{collector=\"test\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_last_success_timestamp_seconds{collector=\"test\"} 1781092800", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_database_up 1", text, StringComparison.Ordinal);
+        Assert.True(factory.Board.IsReady);
+    }
+
+    [Fact]
+    public async Task Poll_WhenDatabaseIsDown_KeepsLastValuesAndMarksCollectorDown()
+    {
+        var factory = new PollExecutorFactory(_runner, _time);
+        factory.Register(_collector);
+        PollExecutorFactory.Returns(_runner, TestCollector.Users.Sample(42, "7d"));
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+
+        Query().ThrowsAsync(ConnectionRefused());
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var outcome = await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.Equal(PollOutcome.Failed, outcome);
+        Assert.Contains("saas_test_users{window=\"7d\"} 42", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_up{collector=\"test\"} 0", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_database_up 0", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_last_success_timestamp_seconds{collector=\"test\"} 1781092800", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_runs_total{collector=\"test\",result=\"failure\"} 1", text, StringComparison.Ordinal);
+        Assert.Equal("Failed to connect to 127.0.0.1:5432 (Connection refused)", factory.Board.All.Single().LastError);
+    }
+
+    [Fact]
+    public async Task Poll_WhenQueryErrors_KeepsDatabaseUpAndNamesTheError()
+    {
+        var factory = new PollExecutorFactory(_runner, _time);
+        factory.Register(_collector);
+        Query().ThrowsAsync(new PostgresException("relation \"events\" does not exist", "ERROR", "ERROR", "42P01"));
+
+        var outcome = await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.Equal(PollOutcome.Failed, outcome);
+        Assert.Contains("saas_exporter_database_up 1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("saas_test_users{", text, StringComparison.Ordinal);
+        Assert.Equal("42P01: relation \"events\" does not exist", factory.Board.All.Single().LastError);
+        Assert.False(factory.Board.IsReady);
+    }
+
+    [Fact]
+    public async Task Poll_TransientConnectionFailure_IsRetriedAndSucceeds()
+    {
+        var pipeline = DatabaseResilience.Build(TimeProvider.System, NullLogger.Instance);
+        var factory = new PollExecutorFactory(_runner, _time, pipeline);
+        factory.Register(_collector);
+        Query().Returns(
+            _ => Task.FromException<IReadOnlyList<Sample>>(ConnectionRefused()),
+            _ => Task.FromResult<IReadOnlyList<Sample>>([TestCollector.Total.Sample(7)]));
+
+        var outcome = await factory.Executor.PollAsync(_collector, CancellationToken.None);
+
+        Assert.Equal(PollOutcome.Succeeded, outcome);
+        await _runner.ReceivedWithAnyArgs(2).RunAsync<IReadOnlyList<Sample>>(default, default!, default);
+    }
+
+    [Fact]
+    public async Task Poll_QueryError_IsNotRetried()
+    {
+        var pipeline = DatabaseResilience.Build(TimeProvider.System, NullLogger.Instance);
+        var factory = new PollExecutorFactory(_runner, _time, pipeline);
+        factory.Register(_collector);
+        Query().ThrowsAsync(new PostgresException("canceling statement due to statement timeout", "ERROR", "ERROR", "57014"));
+
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+
+        await _runner.ReceivedWithAnyArgs(1).RunAsync<IReadOnlyList<Sample>>(default, default!, default);
+    }
+
+    [Fact]
+    public async Task Poll_DatabaseDownForManyPolls_OpensTheCircuitAndStopsConnecting()
+    {
+        var pipeline = DatabaseResilience.Build(TimeProvider.System, NullLogger.Instance);
+        var factory = new PollExecutorFactory(_runner, _time, pipeline);
+        factory.Register(_collector);
+        Query().ThrowsAsync(ConnectionRefused());
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(PollOutcome.Failed, await factory.Executor.PollAsync(_collector, CancellationToken.None));
+        }
+
+        // One poll and its two retries reach the database; then the open circuit fails the others without a connection.
+        await _runner.ReceivedWithAnyArgs(3).RunAsync<IReadOnlyList<Sample>>(default, default!, default);
+        Assert.StartsWith("database unreachable, circuit open", factory.Board.All.Single().LastError, StringComparison.Ordinal);
+    }
+}
