@@ -69,7 +69,7 @@ internal sealed class ActivationCollector : IMetricCollector
 
     public IReadOnlyList<string> Relations { get; } = ["users", "accounts"];
 
-    public async Task<IReadOnlyList<Sample>> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var longest = _windows.Select(w => w.Length).Append(CohortStart).Max();
         var rows = await db.QueryAsync<LabelledValue>(Sql, new
@@ -84,7 +84,7 @@ internal sealed class ActivationCollector : IMetricCollector
             quantiles = Quantiles.MedianP75P90,
         }, cancellationToken);
 
-        return [.. rows.Select(row => row.Family switch
+        return new CollectorResult([.. rows.Select(row => row.Family switch
         {
             "signups" => Signups.Sample(row.Value, row.A),
             "cohort" => CohortUsers.Sample(row.Value),
@@ -92,6 +92,6 @@ internal sealed class ActivationCollector : IMetricCollector
             "onboarded" => OnboardedUsers.Sample(row.Value),
             "ttfv" => TimeToFirstValue.Sample(row.Value, Quantiles.Label(double.Parse(row.A, System.Globalization.CultureInfo.InvariantCulture))),
             _ => throw new InvalidOperationException($"unexpected row family '{row.Family}'"),
-        })];
+        })]);
     }
 }

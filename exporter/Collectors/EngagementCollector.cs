@@ -80,7 +80,7 @@ internal sealed class EngagementCollector : IMetricCollector
 
     public IReadOnlyList<string> Relations { get; } = ["events", "users", "accounts"];
 
-    public async Task<IReadOnlyList<Sample>> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         // 31 days reach back past the first instant of the 30 calendar days ending today in any time zone.
         var longest = new[] { _windows.Max(w => w.Length), _platformWindow.Length, TimeSpan.FromDays(31) }.Max();
@@ -97,13 +97,13 @@ internal sealed class EngagementCollector : IMetricCollector
             platform_window = _platformWindow.Length,
         }, cancellationToken);
 
-        return [.. rows.Select(row => row.Family switch
+        return new CollectorResult([.. rows.Select(row => row.Family switch
         {
             "active" => ActiveUsers.Sample(row.Value, row.A, row.B),
             "days" => ActiveDaysUsers.Sample(row.Value, row.A),
             "power" => PowerUsers.Sample(row.Value),
             "platform" => PlatformActiveUsers.Sample(row.Value, row.A, _platformWindow.Label),
             _ => throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"unexpected row family '{row.Family}'")),
-        })];
+        })]);
     }
 }

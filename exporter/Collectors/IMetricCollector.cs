@@ -17,5 +17,5 @@ public interface IMetricCollector
     /// <summary>Contract relations (METRICS.md section 2) the SQL reads.</summary>
     IReadOnlyList<string> Relations { get; }
 
-    Task<IReadOnlyList<Sample>> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken);
+    Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken);
 }

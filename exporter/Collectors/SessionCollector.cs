@@ -63,7 +63,7 @@ internal sealed class SessionCollector : IMetricCollector
 
     public IReadOnlyList<string> Relations { get; } = ["events", "users", "accounts"];
 
-    public async Task<IReadOnlyList<Sample>> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var rows = await db.QueryAsync<Row>(Sql, new
         {
@@ -75,11 +75,11 @@ internal sealed class SessionCollector : IMetricCollector
         }, cancellationToken);
 
         var row = rows.Single();
-        return
+        return new CollectorResult(
         [
             .. Quantiles.Samples(SessionsPerUser, Quantiles.MedianAndP90, row.SessionsPerUser, _window.Label),
             .. Quantiles.Samples(SessionDuration, Quantiles.MedianAndP90, row.Durations, _window.Label),
-        ];
+        ]);
     }
 
     private sealed class Row

@@ -53,13 +53,18 @@ public sealed class PollExecutor(
         context.Properties.Set(DatabaseResilience.CollectorKey, collector.Name);
         try
         {
-            var samples = await pipeline.ExecuteAsync(
+            var result = await pipeline.ExecuteAsync(
                 static async (ctx, state) => await state.runner.RunAsync(state.settings.Timeout,
                     (db, token) => state.self.CollectVerifiedAsync(state.collector, state.now, db, token), ctx.CancellationToken),
                 context,
                 (runner, settings, self: this, collector, now));
 
-            publisher.Publish(collector, samples);
+            publisher.Publish(collector, result.Samples);
+            foreach (var rejected in result.Rejected)
+            {
+                self.RowsRejected.WithLabels(rejected.Relation, rejected.Reason).Inc(rejected.Count);
+            }
+
             var elapsed = time.GetElapsedTime(started);
             var at = time.GetUtcNow();
             self.CollectorUp.WithLabels(collector.Name).Set(1);
@@ -67,7 +72,7 @@ public sealed class PollExecutor(
             self.DatabaseUp.Set(1);
             Record(collector, elapsed, "success");
             board.Succeeded(collector.Name, at, elapsed);
-            Log.PollSucceeded(logger, collector.Name, elapsed.TotalMilliseconds, samples.Count);
+            Log.PollSucceeded(logger, collector.Name, elapsed.TotalMilliseconds, result.Samples.Count);
             return PollOutcome.Succeeded;
         }
         catch (OptionalRelationMissingException missing)
@@ -95,6 +100,11 @@ public sealed class PollExecutor(
                 self.DatabaseUp.Set(1);
             }
 
+            if (e is InconsistentDataException inconsistent)
+            {
+                self.IdentityViolations.WithLabels(collector.Name, inconsistent.Identity).Inc();
+            }
+
             Record(collector, elapsed, "failure");
             board.Failed(collector.Name, time.GetUtcNow(), elapsed, error);
             Log.PollFailed(logger, collector.Name, elapsed.TotalMilliseconds, error);
@@ -112,7 +122,7 @@ public sealed class PollExecutor(
         self.Runs.WithLabels(collector.Name, result).Inc();
     }
 
-    private async Task<IReadOnlyList<Sample>> CollectVerifiedAsync(IMetricCollector collector, DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    private async Task<CollectorResult> CollectVerifiedAsync(IMetricCollector collector, DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         if (!_contractVerified.ContainsKey(collector.Name))
         {

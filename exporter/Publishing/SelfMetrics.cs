@@ -22,6 +22,10 @@ public sealed class SelfMetrics
             "1 if the collector is enabled, 0 if configuration or a missing optional relation disabled it.", ["collector"]);
         DatabaseUp = factory.CreateGauge("saas_exporter_database_up",
             "1 if the last attempt to reach the product database succeeded.", new GaugeConfiguration { SuppressInitialValue = true });
+        RowsRejected = factory.CreateCounter("saas_exporter_rows_rejected_total",
+            "Rows skipped because they break the database contract (counted again at every poll that reads them).", ["relation", "reason"]);
+        IdentityViolations = factory.CreateCounter("saas_exporter_identity_violations_total",
+            "Polls that published nothing because an identity that must hold exactly did not.", ["collector", "identity"]);
         var build = factory.CreateGauge("saas_exporter_build_info", "Build information; always 1.", ["version"]);
         build.WithLabels(Version).Set(1);
     }
@@ -40,6 +44,10 @@ public sealed class SelfMetrics
     public Gauge Enabled { get; }
 
     public Gauge DatabaseUp { get; }
+
+    public Counter RowsRejected { get; }
+
+    public Counter IdentityViolations { get; }
 
     /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
     public void Declare(string collector, bool enabled)

@@ -15,6 +15,6 @@ internal sealed class TestCollector(string name = "test") : IMetricCollector
 
     public IReadOnlyList<string> Relations { get; } = ["events"];
 
-    public Task<IReadOnlyList<Sample>> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken) =>
+    public Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the query runner is substituted in unit tests");
 }

@@ -29,18 +29,18 @@ public sealed class CollectorSchedulerTests
         var fastPolls = 0;
         var slowPolls = 0;
         // The two collectors are told apart by their statement timeouts; the slow one hangs until cancelled.
-        runner.RunAsync(FastTimeout, Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>())
+        runner.RunAsync(FastTimeout, Arg.Any<Func<IDbSession, CancellationToken, Task<CollectorResult>>>(), Arg.Any<CancellationToken>())
             .Returns(_ =>
             {
                 Interlocked.Increment(ref fastPolls);
-                return Task.FromResult<IReadOnlyList<Sample>>([]);
+                return Task.FromResult(new CollectorResult([]));
             });
-        runner.RunAsync(SlowTimeout, Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>())
+        runner.RunAsync(SlowTimeout, Arg.Any<Func<IDbSession, CancellationToken, Task<CollectorResult>>>(), Arg.Any<CancellationToken>())
             .Returns(async call =>
             {
                 Interlocked.Increment(ref slowPolls);
                 await Task.Delay(Timeout.Infinite, call.ArgAt<CancellationToken>(2));
-                return (IReadOnlyList<Sample>)[];
+                return new CollectorResult([]);
             });
         var options = new ExporterOptions();
         options.Collectors["fast"] = new CollectorOptions { Interval = TimeSpan.FromMinutes(1), Timeout = FastTimeout };

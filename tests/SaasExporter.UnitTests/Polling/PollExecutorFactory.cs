@@ -53,6 +53,6 @@ internal sealed class PollExecutorFactory
     }
 
     public static void Returns(IQueryRunner runner, params Sample[] samples) =>
-        runner.RunAsync(Arg.Any<TimeSpan>(), Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>())
-            .Returns(Task.FromResult<IReadOnlyList<Sample>>(samples));
+        runner.RunAsync(Arg.Any<TimeSpan>(), Arg.Any<Func<IDbSession, CancellationToken, Task<CollectorResult>>>(), Arg.Any<CancellationToken>())
+            .Returns(Task.FromResult(new CollectorResult(samples)));
 }

@@ -18,8 +18,8 @@ public sealed class PollExecutorTests
     private static NpgsqlException ConnectionRefused() =>
         new("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused));
 
-    private Task<IReadOnlyList<Sample>> Query() =>
-        _runner.RunAsync(Arg.Any<TimeSpan>(), Arg.Any<Func<IDbSession, CancellationToken, Task<IReadOnlyList<Sample>>>>(), Arg.Any<CancellationToken>());
+    private Task<CollectorResult> Query() =>
+        _runner.RunAsync(Arg.Any<TimeSpan>(), Arg.Any<Func<IDbSession, CancellationToken, Task<CollectorResult>>>(), Arg.Any<CancellationToken>());
 
     [Fact]
     public async Task Poll_WhenQuerySucceeds_PublishesValuesAndMarksCollectorUp()
@@ -85,13 +85,13 @@ public sealed class PollExecutorTests
         var factory = new PollExecutorFactory(_runner, _time, pipeline);
         factory.Register(_collector);
         Query().Returns(
-            _ => Task.FromException<IReadOnlyList<Sample>>(ConnectionRefused()),
-            _ => Task.FromResult<IReadOnlyList<Sample>>([TestCollector.Total.Sample(7)]));
+            _ => Task.FromException<CollectorResult>(ConnectionRefused()),
+            _ => Task.FromResult(new CollectorResult([TestCollector.Total.Sample(7)])));
 
         var outcome = await factory.Executor.PollAsync(_collector, CancellationToken.None);
 
         Assert.Equal(PollOutcome.Succeeded, outcome);
-        await _runner.ReceivedWithAnyArgs(2).RunAsync<IReadOnlyList<Sample>>(default, default!, default);
+        await _runner.ReceivedWithAnyArgs(2).RunAsync<CollectorResult>(default, default!, default);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class PollExecutorTests
 
         await factory.Executor.PollAsync(_collector, CancellationToken.None);
 
-        await _runner.ReceivedWithAnyArgs(1).RunAsync<IReadOnlyList<Sample>>(default, default!, default);
+        await _runner.ReceivedWithAnyArgs(1).RunAsync<CollectorResult>(default, default!, default);
     }
 
     [Fact]
@@ -121,7 +121,39 @@ public sealed class PollExecutorTests
         }
 
         // One poll and its two retries reach the database; then the open circuit fails the others without a connection.
-        await _runner.ReceivedWithAnyArgs(3).RunAsync<IReadOnlyList<Sample>>(default, default!, default);
+        await _runner.ReceivedWithAnyArgs(3).RunAsync<CollectorResult>(default, default!, default);
         Assert.StartsWith("database unreachable, circuit open", factory.Board.All.Single().LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_RejectedRows_AreCountedByRelationAndReason()
+    {
+        var factory = new PollExecutorFactory(_runner, _time);
+        factory.Register(_collector);
+        Query().Returns(Task.FromResult(new CollectorResult([TestCollector.Total.Sample(1)], [new RejectedRows("subscriptions", "negative_mrr", 2)])));
+
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.Contains("saas_exporter_rows_rejected_total{relation=\"subscriptions\",reason=\"negative_mrr\"} 4", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_InconsistentData_PublishesNothingAndCountsTheViolation()
+    {
+        var factory = new PollExecutorFactory(_runner, _time);
+        factory.Register(_collector);
+        PollExecutorFactory.Returns(_runner, TestCollector.Total.Sample(100));
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+
+        Query().ThrowsAsync(new InconsistentDataException("mrr_movements", "MRR change 5 differs from the sum of movements 4"));
+        var outcome = await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.Equal(PollOutcome.Failed, outcome);
+        Assert.Contains("saas_test_total_users 100", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_identity_violations_total{collector=\"test\",identity=\"mrr_movements\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_database_up 1", text, StringComparison.Ordinal);
     }
 }
