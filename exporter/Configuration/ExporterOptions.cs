@@ -39,6 +39,16 @@ public sealed class ExporterOptions
     [Required]
     public string PlatformWindow { get; set; } = "30d";
 
+    /// <summary>Feature keys that may become label values (events.feature); anything else is ignored.</summary>
+    public string[]? Features { get; set; }
+
+    /// <summary>Rolling windows of saas_feature_active_users.</summary>
+    public string[]? FeatureWindows { get; set; }
+
+    /// <summary>Window of saas_features_used_users.</summary>
+    [Required]
+    public string FeaturesUsedWindow { get; set; } = "30d";
+
     [Required]
     public string SessionWindow { get; set; } = "7d";
 
@@ -51,6 +61,8 @@ public sealed class ExporterOptions
 
     internal static readonly string[] DefaultWindows = ["1d", "7d", "30d"];
     internal static readonly string[] DefaultPlatforms = ["web", "mobile", "api"];
+    internal static readonly string[] DefaultFeatures = ["contacts", "deals", "email", "reports"];
+    internal static readonly string[] DefaultFeatureWindows = ["7d", "30d"];
 
     internal void ApplyDefaults()
     {
@@ -58,6 +70,8 @@ public sealed class ExporterOptions
         ActiveWindows ??= DefaultWindows;
         SignupWindows ??= DefaultWindows;
         Platforms ??= DefaultPlatforms;
+        Features ??= DefaultFeatures;
+        FeatureWindows ??= DefaultFeatureWindows;
     }
 
     public CollectorOptions For(string collector) =>

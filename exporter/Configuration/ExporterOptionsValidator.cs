@@ -42,9 +42,16 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
 
         ValidateWindows("ActiveWindows", options.ActiveWindows, errors);
         ValidateWindows("SignupWindows", options.SignupWindows, errors);
-        ValidateWindows("PlatformWindow", [options.PlatformWindow], errors);
-        ValidateWindows("SessionWindow", [options.SessionWindow], errors);
+        ValidateWindow("PlatformWindow", options.PlatformWindow, errors);
+        ValidateWindow("SessionWindow", options.SessionWindow, errors);
         ValidateLabelValues("Platforms", options.Platforms, errors);
+        ValidateLabelValues("Features", options.Features, errors);
+        ValidateWindows("FeatureWindows", options.FeatureWindows, errors);
+        ValidateWindow("FeaturesUsedWindow", options.FeaturesUsedWindow, errors);
+        if (options.Features is { Length: > 50 })
+        {
+            errors.Add($"Features: {options.Features.Length} features listed; at most 50 keep the series count bounded");
+        }
 
         var known = collectors.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (collector, settings) in options.Collectors)
@@ -66,6 +73,14 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
+    private static void ValidateWindow(string key, string value, List<string> errors)
+    {
+        if (!Window.TryParse(value, out _))
+        {
+            errors.Add($"{key} = '{value}': expected a window such as 30d, 12h or 4w");
+        }
+    }
+
     private static void ValidateWindows(string key, string[]? values, List<string> errors)
     {
         if (values is null)
@@ -80,10 +95,7 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
 
         for (var i = 0; i < values.Length; i++)
         {
-            if (!Window.TryParse(values[i], out _))
-            {
-                errors.Add($"{key}{(values.Length > 1 || key.EndsWith('s') ? $":{i}" : "")} = '{values[i]}': expected a window such as 30d, 12h or 4w");
-            }
+            ValidateWindow($"{key}:{i}", values[i], errors);
         }
 
         foreach (var duplicate in values.GroupBy(v => v).Where(g => g.Count() > 1))

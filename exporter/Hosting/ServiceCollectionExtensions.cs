@@ -28,7 +28,10 @@ public static class ServiceCollectionExtensions
     private static IServiceCollection AddCollectors(this IServiceCollection services) => services
         .AddCollector<EngagementCollector>(EngagementCollector.CollectorName)
         .AddCollector<SessionCollector>(SessionCollector.CollectorName)
-        .AddCollector<ActivationCollector>(ActivationCollector.CollectorName);
+        .AddCollector<ActivationCollector>(ActivationCollector.CollectorName)
+        .AddCollector<AdoptionCollector>(AdoptionCollector.CollectorName)
+        .AddCollector<RetentionCollector>(RetentionCollector.CollectorName)
+        .AddCollector<ResurrectionCollector>(ResurrectionCollector.CollectorName);
 
     private static IServiceCollection AddCollector<T>(this IServiceCollection services, string name)
         where T : class, IMetricCollector
