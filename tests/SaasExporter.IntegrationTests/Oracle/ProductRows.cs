@@ -5,7 +5,7 @@ namespace SaasExporter.IntegrationTests.Oracle;
 public sealed record OracleUser(long UserId, long AccountId, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt,
     DateTimeOffset? OnboardedAt, bool IsInternal);
 
-public readonly record struct OracleEvent(long UserId, DateTimeOffset OccurredAt, string Name, string? Platform);
+public readonly record struct OracleEvent(long UserId, DateTimeOffset OccurredAt, string Name, string? Feature, string? Platform);
 
 /// <summary>Every row the engagement and activation definitions read, loaded with plain SELECTs.</summary>
 public sealed class ProductRows
@@ -54,13 +54,13 @@ public sealed class ProductRows
         }
 
         var events = new List<OracleEvent>();
-        await using (var command = new NpgsqlCommand("SELECT user_id, occurred_at, name, platform FROM events", connection))
+        await using (var command = new NpgsqlCommand("SELECT user_id, occurred_at, name, feature, platform FROM events", connection))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
                 events.Add(new OracleEvent(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3)));
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
 

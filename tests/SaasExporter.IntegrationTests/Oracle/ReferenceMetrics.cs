@@ -11,8 +11,12 @@ public sealed class ReferenceMetrics(ProductRows rows, DateTimeOffset now, TimeZ
     private bool Eligible(OracleUser user) => !user.IsInternal && !rows.InternalAccounts.Contains(user.AccountId);
 
     private IEnumerable<(OracleEvent Event, OracleUser User)> Qualifying(TimeSpan window) =>
+        QualifyingSince(now - window);
+
+    /// <summary>Qualifying events in (since, now]; DateTimeOffset.MinValue for the whole history.</summary>
+    private IEnumerable<(OracleEvent Event, OracleUser User)> QualifyingSince(DateTimeOffset since) =>
         rows.Events
-            .Where(e => e.OccurredAt > now - window && e.OccurredAt <= now && !excluded.Contains(e.Name))
+            .Where(e => e.OccurredAt > since && e.OccurredAt <= now && !excluded.Contains(e.Name))
             .Select(e => (Event: e, User: rows.Users.GetValueOrDefault(e.UserId)))
             .Where(x => x.User is not null && Eligible(x.User))
             .Select(x => (x.Event, x.User!));
@@ -81,6 +85,85 @@ public sealed class ReferenceMetrics(ProductRows rows, DateTimeOffset now, TimeZ
 
     public double[] TimesToFirstValue() =>
         [.. ActivationCohort().Where(u => u.ActivatedAt is { } a && a <= now).Select(u => (u.ActivatedAt!.Value - u.CreatedAt).TotalSeconds)];
+
+    public int FeatureUsers(string feature, int days) =>
+        Qualifying(Day * days).Where(x => x.Event.Feature == feature).Select(x => x.User.UserId).Distinct().Count();
+
+    /// <summary>Active users in the window by number of distinct configured features used; key 5 means 5 or more.</summary>
+    public Dictionary<int, int> FeaturesUsed(int days, IReadOnlySet<string> features) =>
+        Qualifying(Day * days)
+            .GroupBy(x => x.User.UserId)
+            .Select(g => Math.Min(5, g.Select(x => x.Event.Feature).Where(f => f is not null && features.Contains(f)).Distinct().Count()))
+            .GroupBy(n => n)
+            .ToDictionary(g => g.Key, g => g.Count());
+
+    private Dictionary<long, HashSet<DateOnly>>? _activeDays;
+
+    /// <summary>Every local calendar day each user was active on, over the whole history up to now.</summary>
+    private Dictionary<long, HashSet<DateOnly>> ActiveDays() => _activeDays ??= QualifyingSince(DateTimeOffset.MinValue)
+        .GroupBy(x => x.User.UserId)
+        .ToDictionary(g => g.Key, g => g.Select(x => LocalDay(x.Event.OccurredAt)).ToHashSet());
+
+    private bool ActiveBetween(long user, DateOnly first, DateOnly last) =>
+        ActiveDays().TryGetValue(user, out var days) && days.Any(d => d >= first && d <= last);
+
+    private IEnumerable<(OracleUser User, DateOnly D0)> SignedUp() =>
+        rows.Users.Values.Where(u => Eligible(u) && u.CreatedAt <= now).Select(u => (u, LocalDay(u.CreatedAt)));
+
+    /// <summary>(cohort, retained) for d1, d7, d30 (active on d0+N) and d90 (active on d0+61..d0+90).</summary>
+    public (int Cohort, int Retained) Retention(string label)
+    {
+        var (cohortEndLag, first, last) = label switch
+        {
+            "d1" => (2, 1, 1),
+            "d7" => (8, 7, 7),
+            "d30" => (31, 30, 30),
+            "d90" => (91, 61, 90),
+            _ => throw new ArgumentOutOfRangeException(nameof(label)),
+        };
+        var today = LocalDay(now);
+        var cohort = SignedUp().Where(s => s.D0 >= today.AddDays(-cohortEndLag - 27) && s.D0 <= today.AddDays(-cohortEndLag)).ToList();
+        return (cohort.Count, cohort.Count(s => ActiveBetween(s.User.UserId, s.D0.AddDays(first), s.D0.AddDays(last))));
+    }
+
+    private static DateOnly Monday(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    public static string IsoWeek(DateOnly monday) =>
+        $"{System.Globalization.ISOWeek.GetYear(monday.ToDateTime(TimeOnly.MinValue))}-W{System.Globalization.ISOWeek.GetWeekOfYear(monday.ToDateTime(TimeOnly.MinValue)):00}";
+
+    /// <summary>The 12 weekly cohorts ending with the current week: size, and retained users of every ended week.</summary>
+    public List<(string Cohort, int Users, List<int> Cells)> WeeklyCohorts()
+    {
+        var today = LocalDay(now);
+        var current = Monday(today);
+        var result = new List<(string, int, List<int>)>();
+        for (var back = 0; back < 12; back++)
+        {
+            var monday = current.AddDays(-7 * back);
+            var members = SignedUp().Where(s => Monday(s.D0) == monday).Select(s => s.User.UserId).ToList();
+            var cells = new List<int>();
+            for (var week = 0; monday.AddDays(7 * week + 7) <= today; week++)
+            {
+                var start = monday.AddDays(7 * week);
+                cells.Add(members.Count(m => ActiveBetween(m, start, start.AddDays(6))));
+            }
+
+            result.Add((IsoWeek(monday), members.Count, cells));
+        }
+
+        return result;
+    }
+
+    public (int Dormant, int Resurrected) Resurrection(int days)
+    {
+        var window = Day * days;
+        var dormant = QualifyingSince(DateTimeOffset.MinValue)
+            .GroupBy(x => x.User.UserId)
+            .Where(g => g.Any(x => x.Event.OccurredAt <= now - 2 * window)
+                && !g.Any(x => x.Event.OccurredAt > now - 2 * window && x.Event.OccurredAt <= now - window))
+            .ToList();
+        return (dormant.Count, dormant.Count(g => g.Any(x => x.Event.OccurredAt > now - window)));
+    }
 
     /// <summary>PostgreSQL's percentile_cont: linear interpolation between the closest ranks.</summary>
     public static double? PercentileCont(IEnumerable<double> values, double fraction)
