@@ -29,6 +29,8 @@ public sealed class CommandLineTests(PostgresFixture postgres)
         }
 
         Assert.Equal(1, exposition.Value("saas_exporter_collector_up", ("collector", "engagement")));
+        var series = result.Stdout.Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'));
+        Assert.InRange(series, 100, 999); // the contract: fewer than 1,000 series with the default configuration
         Assert.Equal(1, exposition.Value("saas_exporter_database_up"));
         Assert.True(exposition.Value("saas_exporter_build_info", ("version", "0.1.0")) == 1);
         await Promtool.CheckMetricsAsync(result.Stdout);
