@@ -69,9 +69,9 @@ public static class ServiceCollectionExtensions
             var self = sp.GetRequiredService<SelfMetrics>();
             foreach (var collector in sp.GetServices<IMetricCollector>())
             {
-                var enabled = options.For(collector.Name).Enabled;
-                board.Declare(collector.Name, enabled, enabled ? null : "disabled in configuration");
-                self.Declare(collector.Name, enabled);
+                var schedule = options.For(collector.Name);
+                board.Declare(collector.Name, schedule.Enabled, schedule.Enabled ? null : "disabled in configuration");
+                self.Declare(collector.Name, schedule.Enabled, schedule.Interval);
             }
 
             return board;

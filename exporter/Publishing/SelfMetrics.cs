@@ -20,6 +20,8 @@ public sealed class SelfMetrics
             "Polls of the collector by result.", ["collector", "result"]);
         Enabled = factory.CreateGauge("saas_exporter_collector_enabled",
             "1 if the collector is enabled, 0 if configuration or a missing optional relation disabled it.", ["collector"]);
+        Interval = factory.CreateGauge("saas_exporter_collector_interval_seconds",
+            "Configured time between two polls of the collector (staleness is measured in these).", ["collector"]);
         DatabaseUp = factory.CreateGauge("saas_exporter_database_up",
             "1 if the last attempt to reach the product database succeeded.", new GaugeConfiguration { SuppressInitialValue = true });
         RowsRejected = factory.CreateCounter("saas_exporter_rows_rejected_total",
@@ -43,6 +45,8 @@ public sealed class SelfMetrics
 
     public Gauge Enabled { get; }
 
+    public Gauge Interval { get; }
+
     public Gauge DatabaseUp { get; }
 
     public Counter RowsRejected { get; }
@@ -50,11 +54,12 @@ public sealed class SelfMetrics
     public Counter IdentityViolations { get; }
 
     /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
-    public void Declare(string collector, bool enabled)
+    public void Declare(string collector, bool enabled, TimeSpan interval)
     {
         Enabled.WithLabels(collector).Set(enabled ? 1 : 0);
         if (enabled)
         {
+            Interval.WithLabels(collector).Set(interval.TotalSeconds);
             Runs.WithLabels(collector, "success").IncTo(0);
             Runs.WithLabels(collector, "failure").IncTo(0);
             Duration.WithLabels(collector);

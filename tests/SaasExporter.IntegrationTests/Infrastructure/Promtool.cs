@@ -35,6 +35,22 @@ public static class Promtool
             $"promtool check metrics exited {exitCode}: {string.Join(" | ", findings)}");
     }
 
+    /// <summary>Runs promtool with arguments in a working directory; returns its exit code and all its output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(Path, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(string exposition)
     {
         var start = new ProcessStartInfo(Path, ["check", "metrics"])

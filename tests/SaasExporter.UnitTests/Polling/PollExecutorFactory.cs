@@ -41,7 +41,7 @@ internal sealed class PollExecutorFactory
     public void Register(IMetricCollector collector)
     {
         Publisher.Register(collector);
-        Self.Declare(collector.Name, enabled: true);
+        Self.Declare(collector.Name, enabled: true, Options.For(collector.Name).Interval);
         Board.Declare(collector.Name, enabled: true);
     }
 
