@@ -29,6 +29,8 @@ public static class ServiceCollectionExtensions
         .AddCollector<EngagementCollector>(EngagementCollector.CollectorName)
         .AddCollector<SessionCollector>(SessionCollector.CollectorName)
         .AddCollector<ActivationCollector>(ActivationCollector.CollectorName)
+        .AddCollector<RevenueCollector>(RevenueCollector.CollectorName)
+        .AddCollector<AcquisitionCollector>(AcquisitionCollector.CollectorName)
         .AddCollector<AdoptionCollector>(AdoptionCollector.CollectorName)
         .AddCollector<RetentionCollector>(RetentionCollector.CollectorName)
         .AddCollector<ResurrectionCollector>(ResurrectionCollector.CollectorName);

@@ -34,6 +34,21 @@ public sealed class HandBuiltDatabase(string connectionString)
         "INSERT INTO events (user_id, occurred_at, name, feature, platform) VALUES (@user, @at, @name, @feature, @platform)",
         new { user, at, name, feature, platform });
 
+    public Task Subscription(long id, long account, decimal mrr, DateTimeOffset from, DateTimeOffset? to = null,
+        string plan = "pro", string interval = "month", bool trial = false) => Execute(
+        """
+        INSERT INTO subscriptions (subscription_id, account_id, plan, billing_interval, mrr, is_trial, valid_from, valid_to)
+        VALUES (@id, @account, @plan, @interval, @mrr, @trial, @from, @to)
+        """,
+        new { id, account, plan, interval, mrr, trial, from, to });
+
+    /// <summary>Spend over the calendar dates [start, end], both included (dates as yyyy-MM-dd).</summary>
+    public Task Spend(string start, string end, decimal amount) => Execute(
+        "INSERT INTO marketing_spend (period_start, period_end, amount) VALUES (@start::date, @end::date, @amount)",
+        new { start, end, amount });
+
+    public Task Sql(string sql) => Execute(sql, new { });
+
     private async Task Execute(string sql, object parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
