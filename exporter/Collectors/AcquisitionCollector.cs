@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// pro-rated by calendar-day overlap with the window. Separate from revenue so that a database without
 /// marketing_spend still gets every revenue metric.
 /// </summary>
-internal sealed class AcquisitionCollector : IMetricCollector
+internal sealed class AcquisitionCollector : IMetricCollector, ICollectorDefinition
 {
     // A marketing_spend row covers the calendar dates [period_start, period_end], both included; the window covers the
     // @spend_days dates ending with the UTC date of now. Subscription rows are filtered exactly as the revenue
@@ -53,6 +53,10 @@ internal sealed class AcquisitionCollector : IMetricCollector
         "window");
 
     public const string CollectorName = "acquisition";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(15, 120);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     public string Name => CollectorName;
 

@@ -8,7 +8,7 @@ namespace SaasExporter.Collectors;
 /// Signups per window, and the activation cohort: users created in (now - 35d, now - 7d], of whom those activated and
 /// onboarded within 7 days of signup, and the time to first value of those activated by now at any delay.
 /// </summary>
-internal sealed class ActivationCollector : IMetricCollector
+internal sealed class ActivationCollector : IMetricCollector, ICollectorDefinition
 {
     private const string Sql = """
         WITH eligible AS (
@@ -62,6 +62,10 @@ internal sealed class ActivationCollector : IMetricCollector
     }
 
     public const string CollectorName = "activation";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 60);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     public string Name => CollectorName;
 

@@ -8,9 +8,13 @@ namespace SaasExporter.Collectors;
 /// Feature adoption: distinct users per configured feature and window, and active users by how many distinct
 /// configured features they used (breadth). Feature values not in the configured list never become labels.
 /// </summary>
-internal sealed class AdoptionCollector : IMetricCollector
+internal sealed class AdoptionCollector : IMetricCollector, ICollectorDefinition
 {
     public const string CollectorName = "adoption";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 120);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     private const string Sql = $$"""
         WITH qualifying AS ({{QualifyingEvents.Sql}}),

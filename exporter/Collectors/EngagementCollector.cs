@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// Active users and accounts per rolling window, the L30 power-user curve, power users and platform use, from one
 /// scan of the qualifying events.
 /// </summary>
-internal sealed class EngagementCollector : IMetricCollector
+internal sealed class EngagementCollector : IMetricCollector, ICollectorDefinition
 {
     // One aggregation per (user, platform, calendar day) feeds every output, so events are read once.
     private const string Sql = $$"""
@@ -73,6 +73,10 @@ internal sealed class EngagementCollector : IMetricCollector
     }
 
     public const string CollectorName = "engagement";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(1, 30);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     public string Name => CollectorName;
 

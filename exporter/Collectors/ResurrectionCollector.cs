@@ -8,9 +8,13 @@ namespace SaasExporter.Collectors;
 /// Dormancy and resurrection over a window W (30d): users active at some time up to now-2W and not in
 /// (now-2W, now-W] were dormant at the window start; those active again in (now-W, now] are resurrected.
 /// </summary>
-internal sealed class ResurrectionCollector(IOptions<ExporterOptions> options) : IMetricCollector
+internal sealed class ResurrectionCollector(IOptions<ExporterOptions> options) : IMetricCollector, ICollectorDefinition
 {
     public const string CollectorName = "resurrection";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(15, 300);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     private static readonly Window DormancyWindow = Window.Parse("30d");
 

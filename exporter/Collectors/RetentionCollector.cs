@@ -11,9 +11,13 @@ namespace SaasExporter.Collectors;
 /// so every counted day is complete. And the weekly cohort table: the 12 ISO-week signup cohorts ending with the
 /// current week, with a retained cell for each week that has ended.
 /// </summary>
-internal sealed class RetentionCollector(IOptions<ExporterOptions> options) : IMetricCollector
+internal sealed class RetentionCollector(IOptions<ExporterOptions> options) : IMetricCollector, ICollectorDefinition
 {
     public const string CollectorName = "retention";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(15, 300);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     // Reaches back past the oldest day any output reads: the D90 cohort starts 118 days before today; the weekly
     // table's oldest cohort starts at most 83 days before today, and activity is read from 57 days back at most.

@@ -10,7 +10,7 @@ namespace SaasExporter.Collectors;
 /// of mrr over its paid (non-trial) rows with valid_from &lt;= t &lt; valid_to; a customer is an account with MRR &gt; 0.
 /// Amounts are computed as numeric and checked against the movement identity before anything is published.
 /// </summary>
-internal sealed class RevenueCollector : IMetricCollector
+internal sealed class RevenueCollector : IMetricCollector, ICollectorDefinition
 {
     // One aggregation per account gives its MRR and billing interval at now, at the window start and at the retention
     // horizon; every output is a grouping of that, never a join between intermediate results (their row estimates are
@@ -142,6 +142,10 @@ internal sealed class RevenueCollector : IMetricCollector
         "outcome", "window");
 
     public const string CollectorName = "revenue";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 120);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     public string Name => CollectorName;
 

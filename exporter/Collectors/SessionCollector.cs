@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// Only events inside the window are considered, so a session that began before it is counted from its first event
 /// inside the window.
 /// </summary>
-internal sealed class SessionCollector : IMetricCollector
+internal sealed class SessionCollector : IMetricCollector, ICollectorDefinition
 {
     // Identical timestamps of one user cannot change a session, so they are collapsed first; this also keeps the
     // lag() and running sum() orderings strict and therefore consistent.
@@ -56,6 +56,10 @@ internal sealed class SessionCollector : IMetricCollector
     }
 
     public const string CollectorName = "sessions";
+
+    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 120);
+
+    static string ICollectorDefinition.CollectorName => CollectorName;
 
     public string Name => CollectorName;
 

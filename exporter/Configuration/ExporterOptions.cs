@@ -96,6 +96,13 @@ public sealed class DatabaseOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
+/// <summary>A collector's default schedule, used for every key its configuration does not set.</summary>
+public sealed record CollectorSchedule(TimeSpan Interval, TimeSpan Timeout)
+{
+    public static CollectorSchedule Every(int minutes, int timeoutSeconds) =>
+        new(TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(timeoutSeconds));
+}
+
 public sealed class CollectorOptions
 {
     public bool Enabled { get; set; } = true;

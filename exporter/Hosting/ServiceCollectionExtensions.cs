@@ -9,14 +9,26 @@ using SaasExporter.Publishing;
 
 namespace SaasExporter.Hosting;
 
-/// <summary>A collector name known before any collector is built (configuration validation needs the list).</summary>
-public sealed record KnownCollector(string Name);
+/// <summary>A collector known before any collector is built: configuration binding and validation need the list.</summary>
+public sealed record KnownCollector(string Name, CollectorSchedule DefaultSchedule);
 
 public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddExporterOptions(this IServiceCollection services, IConfiguration configuration)
     {
+        // Each collector's default schedule goes in first; configuration then overrides only the keys it sets.
         services.AddOptions<ExporterOptions>()
+            .Configure<IEnumerable<KnownCollector>>((options, known) =>
+            {
+                foreach (var collector in known)
+                {
+                    options.Collectors[collector.Name] = new CollectorOptions
+                    {
+                        Interval = collector.DefaultSchedule.Interval,
+                        Timeout = collector.DefaultSchedule.Timeout,
+                    };
+                }
+            })
             .Bind(configuration)
             .PostConfigure(o => o.ApplyDefaults())
             .ValidateOnStart();
@@ -26,19 +38,19 @@ public static class ServiceCollectionExtensions
 
     /// <summary>The built-in collectors. Adding a metric family: write its collector file and add one line here.</summary>
     private static IServiceCollection AddCollectors(this IServiceCollection services) => services
-        .AddCollector<EngagementCollector>(EngagementCollector.CollectorName)
-        .AddCollector<SessionCollector>(SessionCollector.CollectorName)
-        .AddCollector<ActivationCollector>(ActivationCollector.CollectorName)
-        .AddCollector<RevenueCollector>(RevenueCollector.CollectorName)
-        .AddCollector<AcquisitionCollector>(AcquisitionCollector.CollectorName)
-        .AddCollector<AdoptionCollector>(AdoptionCollector.CollectorName)
-        .AddCollector<RetentionCollector>(RetentionCollector.CollectorName)
-        .AddCollector<ResurrectionCollector>(ResurrectionCollector.CollectorName);
+        .AddCollector<EngagementCollector>()
+        .AddCollector<SessionCollector>()
+        .AddCollector<ActivationCollector>()
+        .AddCollector<RevenueCollector>()
+        .AddCollector<AcquisitionCollector>()
+        .AddCollector<AdoptionCollector>()
+        .AddCollector<RetentionCollector>()
+        .AddCollector<ResurrectionCollector>();
 
-    private static IServiceCollection AddCollector<T>(this IServiceCollection services, string name)
-        where T : class, IMetricCollector
+    private static IServiceCollection AddCollector<T>(this IServiceCollection services)
+        where T : class, IMetricCollector, ICollectorDefinition
     {
-        services.AddSingleton(new KnownCollector(name));
+        services.AddSingleton(new KnownCollector(T.CollectorName, T.DefaultSchedule));
         services.AddSingleton<IMetricCollector, T>();
         return services;
     }

@@ -5,8 +5,11 @@ using SaasExporter.Configuration;
 namespace SaasExporter.Polling;
 
 /// <summary>
-/// Polls every enabled collector on its own PeriodicTimer: a slow or failing collector never delays another, and a
-/// collector never overlaps itself (a tick missed while polling is skipped, not queued).
+/// Polls every enabled collector in its own loop: a slow or failing collector never delays another, and a collector
+/// never overlaps itself. A successful poll is followed by the next one an interval after it started; a failed poll
+/// is retried sooner (after <see cref="RetryAfterFailure"/>, or the interval if shorter) so that a fifteen-minute
+/// collector does not stay down fifteen minutes after the database comes back. The shared circuit breaker keeps those
+/// retries from hammering a database that is still down.
 /// </summary>
 public sealed class CollectorScheduler(
     IEnumerable<IMetricCollector> collectors,
@@ -14,6 +17,8 @@ public sealed class CollectorScheduler(
     IOptions<ExporterOptions> options,
     TimeProvider time) : BackgroundService
 {
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(collectors
             .Where(c => options.Value.For(c.Name).Enabled)
@@ -22,17 +27,25 @@ public sealed class CollectorScheduler(
     internal async Task RunAsync(IMetricCollector collector, TimeSpan interval, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(interval, time);
         try
         {
-            do
+            while (true)
             {
-                if (await executor.PollAsync(collector, stoppingToken) == PollOutcome.Disabled)
+                var started = time.GetTimestamp();
+                var outcome = await executor.PollAsync(collector, stoppingToken);
+                if (outcome == PollOutcome.Disabled)
                 {
                     return;
                 }
+
+                var wait = outcome == PollOutcome.Succeeded
+                    ? interval - time.GetElapsedTime(started)
+                    : TimeSpan.FromTicks(Math.Min(interval.Ticks, RetryAfterFailure.Ticks));
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stoppingToken);
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -60,3 +60,44 @@ public sealed class ExporterConfigurationTests
         Assert.Contains("Database:ConnectionString = (hidden): is required",
             ExporterConfiguration.Validate(new ConfigurationBuilder().Build()));
 }
+
+public sealed class CollectorScheduleTests
+{
+    private static SaasExporter.Configuration.ExporterOptions Resolve(params (string Key, string Value)[] settings)
+    {
+        var values = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Host=127.0.0.1" };
+        foreach (var (key, value) in settings)
+        {
+            values[key] = value;
+        }
+
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddExporterOptions(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        return Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<SaasExporter.Configuration.ExporterOptions>>(provider).Value;
+    }
+
+    [Fact]
+    public void Collectors_WithoutConfiguration_UseTheirOwnDefaultSchedule()
+    {
+        var options = Resolve();
+
+        Assert.Equal(TimeSpan.FromMinutes(1), options.For("engagement").Interval);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.For("engagement").Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.For("retention").Interval);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.For("retention").Timeout);
+        Assert.True(options.For("retention").Enabled);
+    }
+
+    [Fact]
+    public void Collectors_ConfiguredKey_OverridesOnlyThatKey()
+    {
+        var options = Resolve(("Collectors:retention:Timeout", "00:10:00"), ("Collectors:ENGAGEMENT:Enabled", "false"));
+
+        Assert.Equal(TimeSpan.FromMinutes(10), options.For("retention").Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.For("retention").Interval);
+        Assert.False(options.For("engagement").Enabled);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.For("engagement").Interval);
+    }
+}

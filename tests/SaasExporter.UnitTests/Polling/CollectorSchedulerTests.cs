@@ -54,19 +54,21 @@ public sealed class CollectorSchedulerTests
 
         await scheduler.StartAsync(CancellationToken.None);
         await WaitForAsync(() => fastPolls == 1 && slowPolls == 1);
-        for (var minute = 1; minute <= 3; minute++)
+        // Three minutes (and a margin) of fake time in one-second steps, letting the loops run between steps.
+        for (var second = 1; second <= 185; second++)
         {
-            time.Advance(TimeSpan.FromSeconds(30));
-            time.Advance(TimeSpan.FromSeconds(30));
-            await WaitForAsync(() => fastPolls == 1 + minute);
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
         }
 
-        // Meanwhile the slow poll timed out (50 s plus a 2 s grace) and the next one started on its own tick.
-        await WaitForAsync(() => slowPolls >= 2);
+        await WaitForAsync(() => fastPolls == 4); // at 0, 60, 120 and 180 s: never held up by the slow collector
+
+        // Meanwhile the slow poll timed out twice (50 s plus a 2 s grace) and was retried 30 s after each failure.
+        await WaitForAsync(() => slowPolls >= 3);
         await scheduler.StopAsync(CancellationToken.None);
 
         Assert.Equal(4, fastPolls);
-        Assert.InRange(slowPolls, 2, 4);
+        Assert.Equal(3, slowPolls);
         Assert.Equal("timed out after 00:00:50", factory.Board.All.Single(s => s.Collector == "slow").LastError);
     }
 }
