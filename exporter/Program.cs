@@ -7,6 +7,7 @@ return command.Command switch
     "serve" => await ServeCommand.RunAsync(command.Arguments),
     "once" => await OnceCommand.RunAsync(command.Arguments),
     "check" => await CheckCommand.RunAsync(command.Arguments),
+    "health" => await HealthCommand.RunAsync(command.Arguments),
     "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),
     "help" or "--help" or "-h" => Help.Print(Console.Out, ExitCodes.Ok),

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace SaasExporter.Demo;
 
 /// <summary>The demo flags (<c>--scale 10</c>, <c>--seed=7</c>...); anything else is passed on as configuration.</summary>
-internal sealed record DemoArguments(double Scale, int Seed, DateTimeOffset? AsOf, int Days, bool Replace, TimeSpan Tick, IReadOnlyList<string> Rest)
+internal sealed record DemoArguments(double Scale, int Seed, DateTimeOffset? AsOf, int Days, bool Replace, bool IfEmpty, TimeSpan Tick, IReadOnlyList<string> Rest)
 {
     public static bool TryParse(IReadOnlyList<string> args, string[] allowed, out DemoArguments result, out string error)
     {
-        result = new DemoArguments(1, 42, null, 180, false, TimeSpan.FromSeconds(5), []);
+        result = new DemoArguments(1, 42, null, 180, false, false, TimeSpan.FromSeconds(5), []);
         error = "";
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -32,9 +32,9 @@ internal sealed record DemoArguments(double Scale, int Seed, DateTimeOffset? AsO
                 continue;
             }
 
-            if (name == "replace")
+            if (name is "replace" or "if-empty")
             {
-                result = result with { Replace = true };
+                result = name == "replace" ? result with { Replace = true } : result with { IfEmpty = true };
                 continue;
             }
 

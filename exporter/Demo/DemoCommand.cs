@@ -10,7 +10,7 @@ internal static class DemoCommand
 {
     public static async Task<int> SeedAsync(IReadOnlyList<string> arguments)
     {
-        if (!DemoArguments.TryParse(arguments, ["scale", "seed", "as-of", "days", "replace"], out var demo, out var error))
+        if (!DemoArguments.TryParse(arguments, ["scale", "seed", "as-of", "days", "replace", "if-empty"], out var demo, out var error))
         {
             return Help.Print(Console.Error, ExitCodes.Invalid, error);
         }
@@ -20,7 +20,13 @@ internal static class DemoCommand
         {
             var interactive = !Console.IsErrorRedirected;
             var seeder = new DemoSeeder(dataSource, schema, Console.Error, interactive);
-            var summary = await seeder.SeedAsync(parameters, demo.Replace, CancellationToken.None);
+            var summary = await seeder.SeedAsync(parameters, demo.Replace, CancellationToken.None, demo.IfEmpty);
+            if (summary is null)
+            {
+                await Console.Error.WriteLineAsync($"schema {schema} already holds data: nothing to seed (--if-empty)");
+                return;
+            }
+
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"seeded schema {schema}: scale {parameters.Scale}, seed {parameters.Seed}, as-of {parameters.AsOf:O}, {parameters.Days} days: {summary.Rows} rows ({summary.Events} events) in {summary.Elapsed.TotalSeconds:F1} s"));
         });

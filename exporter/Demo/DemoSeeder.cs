@@ -9,7 +9,8 @@ internal sealed class DemoSeeder(NpgsqlDataSource dataSource, string schema, Tex
 {
     public sealed record Summary(long Rows, long Events, TimeSpan Elapsed);
 
-    public async Task<Summary> SeedAsync(DemoParameters parameters, bool replace, CancellationToken cancellationToken)
+    /// <summary>Seeds, or returns null when the schema already holds data and <paramref name="ifEmpty"/> is set.</summary>
+    public async Task<Summary?> SeedAsync(DemoParameters parameters, bool replace, CancellationToken cancellationToken, bool ifEmpty = false)
     {
         var stopwatch = Stopwatch.StartNew();
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -17,6 +18,11 @@ internal sealed class DemoSeeder(NpgsqlDataSource dataSource, string schema, Tex
             await DemoSchema.ApplyAsync(connection, schema, cancellationToken);
             var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM users) + (SELECT count(*) FROM events)", cancellationToken: cancellationToken));
+            if (existing > 0 && ifEmpty && !replace)
+            {
+                return null;
+            }
+
             if (existing > 0 && !replace)
             {
                 throw new DemoException($"schema {schema} already holds data ({existing} accounts, users and events); pass --replace to empty it and seed again");

@@ -8,7 +8,8 @@ public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments
 {
     public const string Usage = """
         usage: saas-exporter [serve|once|check] [--Key=Value ...]
-               saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace] [--Key=Value ...]
+               saas-exporter health [--ready] [--Listen=host:port]
+               saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace|--if-empty] [--Key=Value ...]
                saas-exporter demo simulate [--tick SECONDS] [--seed S] [--Key=Value ...]
         configuration keys: see README.md (also from appsettings.json and SAAS_EXPORTER_* variables)
         """;

@@ -71,11 +71,14 @@ public sealed class DemoSeedTests(PostgresFixture postgres)
         var first = await ExporterProcess.RunAsync(args);
         var again = await ExporterProcess.RunAsync(args);
         var replaced = await ExporterProcess.RunAsync([.. args, "--replace"]);
+        var skipped = await ExporterProcess.RunAsync([.. args, "--if-empty"]);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("seeded schema public: scale 0.01, seed 3", first.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, again.ExitCode);
         Assert.StartsWith("saas-exporter: demo: schema public already holds data", again.StderrLines.Single(), StringComparison.Ordinal);
         Assert.True(replaced.ExitCode == 0, replaced.Stderr);
+        Assert.True(skipped.ExitCode == 0, skipped.Stderr);
+        Assert.Equal("schema public already holds data: nothing to seed (--if-empty)", skipped.StderrLines.Single());
     }
 }
