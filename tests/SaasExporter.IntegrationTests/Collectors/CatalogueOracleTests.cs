@@ -1,7 +1,6 @@
 using System.Globalization;
 using SaasExporter.IntegrationTests.Infrastructure;
 using SaasExporter.IntegrationTests.Oracle;
-using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
@@ -22,17 +21,7 @@ public sealed class CatalogueOracleTests(PostgresFixture postgres)
     [MemberData(nameof(Evaluations))]
     public async Task ServedMetrics_EqualTheOracle(string asOf, string zone)
     {
-        var connectionString = await SeededDatabase.GetAsync(postgres);
-        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, new Dictionary<string, string?>
-        {
-            ["AsOf"] = asOf,
-            ["ReportingTimeZone"] = zone,
-            ["ExcludedEvents:0"] = "notification_sent",
-        });
-        await exporter.WaitReadyAsync();
-        var served = await exporter.ScrapeAsync();
-        var oracle = new ReferenceMetrics(await ProductRows.LoadAsync(connectionString), Utc(asOf),
-            TimeZoneInfo.FindSystemTimeZoneById(zone), new HashSet<string> { "notification_sent" });
+        var (served, oracle) = await SeededEvaluation.RunAsync(postgres, asOf, zone);
 
         var features = new HashSet<string> { "contacts", "deals", "email", "reports" };
         foreach (var feature in features)

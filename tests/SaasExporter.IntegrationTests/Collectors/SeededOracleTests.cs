@@ -1,7 +1,6 @@
 using System.Globalization;
 using SaasExporter.IntegrationTests.Infrastructure;
 using SaasExporter.IntegrationTests.Oracle;
-using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
@@ -24,18 +23,7 @@ public sealed class SeededOracleTests(PostgresFixture postgres)
     [MemberData(nameof(Evaluations))]
     public async Task ServedMetrics_EqualTheOracle(string asOf, string zone)
     {
-        var connectionString = await SeededDatabase.GetAsync(postgres);
-        var now = Utc(asOf);
-        var excluded = new HashSet<string> { "notification_sent" };
-        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, new Dictionary<string, string?>
-        {
-            ["AsOf"] = asOf,
-            ["ReportingTimeZone"] = zone,
-            ["ExcludedEvents:0"] = "notification_sent",
-        });
-        await exporter.WaitReadyAsync();
-        var served = await exporter.ScrapeAsync();
-        var oracle = new ReferenceMetrics(await ProductRows.LoadAsync(connectionString), now, TimeZoneInfo.FindSystemTimeZoneById(zone), excluded);
+        var (served, oracle) = await SeededEvaluation.RunAsync(postgres, asOf, zone);
 
         foreach (var days in new[] { 1, 7, 30 })
         {

@@ -1,0 +1,28 @@
+using SaasExporter.IntegrationTests.Infrastructure;
+
+namespace SaasExporter.IntegrationTests.Oracle;
+
+/// <summary>
+/// One oracle comparison on the seeded database: what the real exporter serves at an instant and zone (with the
+/// demo's system event excluded), beside the C# reference computed over the same rows.
+/// </summary>
+public static class SeededEvaluation
+{
+    public const string ExcludedEvent = "notification_sent";
+
+    public static async Task<(Exposition Served, ReferenceMetrics Oracle)> RunAsync(PostgresFixture postgres, string asOf, string zone)
+    {
+        var connectionString = await SeededDatabase.GetAsync(postgres);
+        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, new Dictionary<string, string?>
+        {
+            ["AsOf"] = asOf,
+            ["ReportingTimeZone"] = zone,
+            ["ExcludedEvents:0"] = ExcludedEvent,
+        });
+        await exporter.WaitReadyAsync();
+        var served = await exporter.ScrapeAsync();
+        var oracle = new ReferenceMetrics(await ProductRows.LoadAsync(connectionString), Instants.Utc(asOf),
+            TimeZoneInfo.FindSystemTimeZoneById(zone), new HashSet<string> { ExcludedEvent });
+        return (served, oracle);
+    }
+}
