@@ -16,6 +16,8 @@ public static class Promtool
         "saas_sessions_per_user non-summary metrics should not have \"quantile\" label",
         "saas_session_duration_seconds non-summary metrics should not have \"quantile\" label",
         "saas_time_to_first_value_seconds non-summary metrics should not have \"quantile\" label",
+        "saas_ticket_first_response_seconds non-summary metrics should not have \"quantile\" label",
+        "saas_ticket_resolution_seconds non-summary metrics should not have \"quantile\" label",
     ];
 
     public static string Path =>
