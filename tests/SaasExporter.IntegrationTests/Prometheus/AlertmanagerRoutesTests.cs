@@ -1,0 +1,33 @@
+using SaasExporter.IntegrationTests.Infrastructure;
+
+namespace SaasExporter.IntegrationTests.Prometheus;
+
+/// <summary>prometheus/alertmanager.yml checked by the real amtool: valid, and every route sends labels where they belong.</summary>
+public sealed class AlertmanagerRoutesTests
+{
+    private const string Config = "--config.file=prometheus/alertmanager.yml";
+
+    [Fact]
+    public async Task Config_PassesAmtoolCheck()
+    {
+        var (exitCode, output) = await Amtool.RunAsync("check-config", "prometheus/alertmanager.yml");
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Theory]
+    [InlineData("oncall-pager", "alertname=SaasExporterDown", "severity=page", "team=sre")]
+    [InlineData("oncall-pager", "alertname=ActivationBurn", "severity=page", "team=product", "slo=activation-rate")]
+    [InlineData("product-tickets", "alertname=SaasExporterRowsRejected", "severity=ticket", "team=product")]
+    [InlineData("product-tickets", "alertname=ActivationBurn", "severity=ticket", "team=product", "slo=activation-rate")]
+    [InlineData("sre-tickets", "alertname=SaasExporterCollectorFailing", "severity=ticket", "team=sre")]
+    [InlineData("sre-tickets", "alertname=Unlabelled")]
+    [InlineData("sre-tickets", "alertname=SomeTicket", "severity=ticket")]
+    public async Task Route_SendsLabelsToTheExpectedReceiver(string receiver, params string[] labels)
+    {
+        var (exitCode, output) = await Amtool.RunAsync(["config", "routes", "test", Config, $"--verify.receivers={receiver}", .. labels]);
+
+        Assert.True(exitCode == 0, $"{string.Join(' ', labels)} -> {output.Trim()} (expected {receiver})");
+    }
+
+}
