@@ -29,5 +29,4 @@ public sealed class AlertmanagerRoutesTests
 
         Assert.True(exitCode == 0, $"{string.Join(' ', labels)} -> {output.Trim()} (expected {receiver})");
     }
-
 }
