@@ -45,7 +45,9 @@ public static class ServiceCollectionExtensions
         .AddCollector<AcquisitionCollector>()
         .AddCollector<AdoptionCollector>()
         .AddCollector<RetentionCollector>()
-        .AddCollector<ResurrectionCollector>();
+        .AddCollector<ResurrectionCollector>()
+        .AddCollector<SupportCollector>()
+        .AddCollector<SurveyCollector>();
 
     private static IServiceCollection AddCollector<T>(this IServiceCollection services)
         where T : class, IMetricCollector, ICollectorDefinition

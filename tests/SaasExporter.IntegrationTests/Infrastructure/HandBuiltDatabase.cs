@@ -47,6 +47,18 @@ public sealed class HandBuiltDatabase(string connectionString)
         "INSERT INTO marketing_spend (period_start, period_end, amount) VALUES (@start::date, @end::date, @amount)",
         new { start, end, amount });
 
+    public Task Ticket(long id, long account, DateTimeOffset createdAt, DateTimeOffset? firstResponseAt = null,
+        DateTimeOffset? resolvedAt = null, string? priority = "normal") => Execute(
+        """
+        INSERT INTO tickets (ticket_id, account_id, created_at, first_response_at, resolved_at, priority)
+        VALUES (@id, @account, @createdAt, @firstResponseAt, @resolvedAt, @priority)
+        """,
+        new { id, account, createdAt, firstResponseAt, resolvedAt, priority });
+
+    public Task Survey(long user, long account, string survey, int score, DateTimeOffset respondedAt) => Execute(
+        "INSERT INTO survey_responses (user_id, account_id, survey, score, responded_at) VALUES (@user, @account, @survey, @score, @respondedAt)",
+        new { user, account, survey, score, respondedAt });
+
     public Task Sql(string sql) => Execute(sql, new { });
 
     private async Task Execute(string sql, object parameters)
