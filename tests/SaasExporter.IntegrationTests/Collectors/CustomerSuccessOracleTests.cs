@@ -25,16 +25,13 @@ public sealed class CustomerSuccessOracleTests(PostgresFixture postgres)
     [MemberData(nameof(Evaluations))]
     public async Task ServedCustomerSuccessMetrics_EqualTheOracle(string asOf)
     {
-        var connectionString = await SeededDatabase.GetAsync(postgres);
-        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, new Dictionary<string, string?>
+        var (connectionString, served) = await SeededEvaluation.ScrapeAsync(postgres, new Dictionary<string, string?>
         {
             ["AsOf"] = asOf,
             // One poll in the life of the test, so the rejection counters hold exactly one poll's rows.
             ["Collectors:support:Interval"] = "01:00:00",
             ["Collectors:surveys:Interval"] = "01:00:00",
         });
-        await exporter.WaitReadyAsync();
-        var served = await exporter.ScrapeAsync();
         var oracle = await CustomerSuccessReference.LoadAsync(connectionString, Utc(asOf));
 
         Assert.Equal(oracle.TicketsCreated(30), served.Value("saas_tickets_created", ("window", "30d")));

@@ -24,15 +24,12 @@ public sealed class RevenueOracleTests(PostgresFixture postgres)
     [MemberData(nameof(Evaluations))]
     public async Task ServedRevenueMetrics_EqualTheOracle(string asOf)
     {
-        var connectionString = await SeededDatabase.GetAsync(postgres);
-        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, new Dictionary<string, string?>
+        var (connectionString, served) = await SeededEvaluation.ScrapeAsync(postgres, new Dictionary<string, string?>
         {
             ["AsOf"] = asOf,
             ["Collectors:revenue:Interval"] = "01:00:00",
             ["Collectors:acquisition:Interval"] = "01:00:00",
         });
-        await exporter.WaitReadyAsync();
-        var served = await exporter.ScrapeAsync();
         var oracle = await RevenueReference.LoadAsync(connectionString, Utc(asOf));
 
         var mrr = oracle.Mrr();

@@ -81,18 +81,23 @@ public sealed class CommandLineTests(PostgresFixture postgres)
         Assert.Equal(["saas-exporter: config: AsOf = 'yesterday': not a valid ISO-8601 instant (for example 2026-11-01T00:00:00Z)"], result.StderrLines);
     }
 
+    /// <summary>A database with accounts and users (users.created_at of the given type) and no events relation.</summary>
+    private async Task<string> DatabaseWithoutEventsAsync(string name, string usersCreatedAtType)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync(name);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.ExecuteAsync($"""
+            CREATE TABLE accounts (account_id bigint PRIMARY KEY, created_at timestamptz NOT NULL, is_internal boolean NOT NULL DEFAULT false);
+            CREATE TABLE users (user_id bigint, account_id bigint, created_at {usersCreatedAtType}, activated_at timestamptz,
+                                onboarding_completed_at timestamptz, is_internal boolean);
+            """);
+        return connectionString;
+    }
+
     [Fact]
     public async Task Check_MissingRelation_PrintsOneLineNamingItAndExitsTwo()
     {
-        var connectionString = await postgres.CreateDatabaseAsync("contract");
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.ExecuteAsync("""
-                CREATE TABLE accounts (account_id bigint PRIMARY KEY, created_at timestamptz NOT NULL, is_internal boolean NOT NULL DEFAULT false);
-                CREATE TABLE users (user_id bigint, account_id bigint, created_at timestamp, activated_at timestamptz,
-                                    onboarding_completed_at timestamptz, is_internal boolean);
-                """);
-        }
+        var connectionString = await DatabaseWithoutEventsAsync("contract", usersCreatedAtType: "timestamp");
 
         var result = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={connectionString}"]);
 
@@ -105,15 +110,7 @@ public sealed class CommandLineTests(PostgresFixture postgres)
     [Fact]
     public async Task Once_MissingRelation_FailsTheCollectorsThatNeedItAndExitsTwo()
     {
-        var connectionString = await postgres.CreateDatabaseAsync("contract_once");
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.ExecuteAsync("""
-                CREATE TABLE accounts (account_id bigint PRIMARY KEY, created_at timestamptz NOT NULL, is_internal boolean NOT NULL DEFAULT false);
-                CREATE TABLE users (user_id bigint, account_id bigint, created_at timestamptz, activated_at timestamptz,
-                                    onboarding_completed_at timestamptz, is_internal boolean);
-                """);
-        }
+        var connectionString = await DatabaseWithoutEventsAsync("contract_once", usersCreatedAtType: "timestamptz");
 
         var result = await ExporterProcess.RunAsync(["once", $"--Database:ConnectionString={connectionString}"]);
 

@@ -10,17 +10,23 @@ public static class SeededEvaluation
 {
     public const string ExcludedEvent = "notification_sent";
 
-    public static async Task<(Exposition Served, ReferenceMetrics Oracle)> RunAsync(PostgresFixture postgres, string asOf, string zone)
+    /// <summary>Starts the real exporter on the seeded database with the settings, and scrapes it once it is ready.</summary>
+    public static async Task<(string ConnectionString, Exposition Served)> ScrapeAsync(PostgresFixture postgres, IDictionary<string, string?> settings)
     {
         var connectionString = await SeededDatabase.GetAsync(postgres);
-        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, new Dictionary<string, string?>
+        await using var exporter = await ExporterUnderTest.StartAsync(connectionString, settings);
+        await exporter.WaitReadyAsync();
+        return (connectionString, await exporter.ScrapeAsync());
+    }
+
+    public static async Task<(Exposition Served, ReferenceMetrics Oracle)> RunAsync(PostgresFixture postgres, string asOf, string zone)
+    {
+        var (connectionString, served) = await ScrapeAsync(postgres, new Dictionary<string, string?>
         {
             ["AsOf"] = asOf,
             ["ReportingTimeZone"] = zone,
             ["ExcludedEvents:0"] = ExcludedEvent,
         });
-        await exporter.WaitReadyAsync();
-        var served = await exporter.ScrapeAsync();
         var oracle = new ReferenceMetrics(await ProductRows.LoadAsync(connectionString), Instants.Utc(asOf),
             TimeZoneInfo.FindSystemTimeZoneById(zone), new HashSet<string> { ExcludedEvent });
         return (served, oracle);
