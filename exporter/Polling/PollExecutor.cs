@@ -91,14 +91,8 @@ public sealed class PollExecutor(
             var elapsed = time.GetElapsedTime(started);
             var error = e is OperationCanceledException ? $"timed out after {settings.Timeout}" : FailureText.Of(e);
             self.CollectorUp.WithLabels(collector.Name).Set(0);
-            if (DatabaseFailures.IsUnreachable(e))
-            {
-                self.DatabaseUp.Set(0);
-            }
-            else
-            {
-                self.DatabaseUp.Set(1);
-            }
+            // A query error or timeout came from a live server; only connection failures mean the database is down.
+            self.DatabaseUp.Set(DatabaseFailures.IsUnreachable(e) ? 0 : 1);
 
             if (e is InconsistentDataException inconsistent)
             {
