@@ -56,6 +56,12 @@ public sealed class ExporterOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SessionGap { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// YAML file of user-defined SQL collectors (relative paths from the working directory). Unset: none. Its
+    /// collectors' schedules can be overridden under Collectors like any built-in collector's.
+    /// </summary>
+    public string? CustomCollectorsFile { get; set; }
+
     /// <summary>Per-collector schedule, keyed by collector name.</summary>
     public Dictionary<string, CollectorOptions> Collectors { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

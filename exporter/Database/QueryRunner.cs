@@ -33,5 +33,29 @@ internal sealed class QueryRunner(NpgsqlDataSource dataSource) : IQueryRunner
                 sql, parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
             return rows.AsList();
         }
+
+        public async Task<IReadOnlyList<IDictionary<string, object?>>> QueryRowsAsync(string sql, object? parameters, CancellationToken cancellationToken)
+        {
+            // Dapper's untyped rows are dictionaries of column name to value (DBNull becomes null).
+            var rows = await connection.QueryAsync(new CommandDefinition(
+                sql, parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
+            return [.. rows.Cast<IDictionary<string, object?>>()];
+        }
+
+        public async Task<QueryShape> DescribeAsync(string sql, object? parameters, CancellationToken cancellationToken)
+        {
+            // SchemaOnly sends Parse and Describe, never Execute: nothing in the text runs, yet every statement is
+            // parsed and analysed by the server.
+            await using var wrapped = await connection.ExecuteReaderAsync(new CommandDefinition(
+                sql, parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken), CommandBehavior.SchemaOnly);
+            var reader = (NpgsqlDataReader)(wrapped is IWrappedDataReader dapper ? dapper.Reader : wrapped);
+            // Npgsql splits the text into statements client side; the reader's statement list is the only public view of
+            // that split. It is marked obsolete in favour of DbBatch, which would need the text split by hand.
+#pragma warning disable CS0618
+            var statements = reader.Statements.Count;
+#pragma warning restore CS0618
+            var columns = reader.FieldCount == 0 ? [] : (await reader.GetColumnSchemaAsync(cancellationToken)).Select(c => c.ColumnName).ToList();
+            return new QueryShape(statements, columns);
+        }
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Custom;
 using SaasExporter.Database;
 using SaasExporter.Polling;
 
@@ -24,8 +26,11 @@ internal static class CheckCommand
         var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
         var runner = services.GetRequiredService<IQueryRunner>();
 
+        var now = services.GetRequiredService<EvaluationClock>().Now;
+        var custom = services.GetServices<IMetricCollector>().OfType<CustomSqlCollector>().ToList();
         IReadOnlyList<ContractChecker.Problem> problems;
         long knownZone;
+        List<string> queryProblems;
         try
         {
             (problems, knownZone) = await runner.RunAsync(TimeSpan.FromSeconds(30), async (db, ct) =>
@@ -33,6 +38,7 @@ internal static class CheckCommand
                 await ContractChecker.CheckAsync(db, options.Database.Schema, DatabaseContract.Relations.Select(r => r.Name), ct),
                 (await db.QueryAsync<long>(TimeZoneSql, new { tz = options.ReportingTimeZone }, ct)).Single()
             ), CancellationToken.None);
+            queryProblems = await CheckCustomQueriesAsync(runner, custom, now, CancellationToken.None);
         }
         catch (NpgsqlException e)
         {
@@ -54,12 +60,51 @@ internal static class CheckCommand
             await Console.Error.WriteLineAsync($"saas-exporter: config: ReportingTimeZone = '{options.ReportingTimeZone}': unknown to PostgreSQL (pg_timezone_names)");
         }
 
+        foreach (var problem in queryProblems)
+        {
+            fatal++;
+            await Console.Error.WriteLineAsync($"saas-exporter: custom: {options.CustomCollectorsFile}: {problem}");
+        }
+
         if (fatal > 0)
         {
             return ExitCodes.Invalid;
         }
 
-        await Console.Out.WriteLineAsync($"ok: configuration valid; schema {options.Database.Schema} satisfies the contract");
+        await Console.Out.WriteLineAsync($"ok: configuration valid; schema {options.Database.Schema} satisfies the contract"
+            + (custom.Count > 0 ? $"; {custom.Count} custom collector queries parse and have their columns" : ""));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Has PostgreSQL parse and plan each custom query (nothing runs) in its own read-only transaction, so one bad
+    /// query does not hide the next: a syntax error, an unknown table or column, or a missing value or label column is
+    /// one line each.
+    /// </summary>
+    private static async Task<List<string>> CheckCustomQueriesAsync(IQueryRunner runner, List<CustomSqlCollector> collectors,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var collector in collectors)
+        {
+            try
+            {
+                await runner.RunAsync(TimeSpan.FromSeconds(30), async (db, ct) =>
+                {
+                    await collector.VerifyShapeAsync(db, collector.ParametersAt(now), ct);
+                    return true;
+                }, cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                problems.Add($"collector '{collector.Name}': sql: {e.SqlState}: {e.MessageText}{(e.Position > 0 ? $" (at character {e.Position})" : "")}");
+            }
+            catch (CustomQueryException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        return problems;
     }
 }

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Publishing;
+using SaasExporter.Custom;
 
 namespace SaasExporter.Hosting;
 
@@ -33,11 +36,29 @@ public static class ExporterConfiguration
         try
         {
             _ = provider.GetRequiredService<IOptions<ExporterOptions>>().Value;
-            return [];
         }
         catch (OptionsValidationException e)
         {
             return [.. e.Failures];
         }
+
+        return ValidateCustomCollectors(configuration, provider);
+    }
+
+    /// <summary>The custom collector file's problems, including names taken by built-in collectors and metrics.</summary>
+    private static IReadOnlyList<string> ValidateCustomCollectors(IConfiguration configuration, IServiceProvider provider)
+    {
+        var path = configuration[nameof(ExporterOptions.CustomCollectorsFile)];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return [];
+        }
+
+        var builtIn = provider.GetServices<IMetricCollector>().Where(c => c is not CustomSqlCollector).ToList();
+        var metrics = builtIn.SelectMany(c => c.Families.Select(f => (f.Name, c.Name)))
+            .Concat(SelfMetrics.Names.Select(name => (name, "exporter")))
+            .ToDictionary(m => m.Item1, m => m.Item2, StringComparer.Ordinal);
+        var errors = CustomCollectorFile.Load(path, metrics, [.. builtIn.Select(c => c.Name)]).Errors;
+        return [.. errors.Select(e => $"{nameof(ExporterOptions.CustomCollectorsFile)}: {e}")];
     }
 }

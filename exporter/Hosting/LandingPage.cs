@@ -22,7 +22,7 @@ internal static class LandingPage
             <ul><li><a href="metrics">/metrics</a></li><li><a href="healthz">/healthz</a></li><li><a href="readyz">/readyz</a></li></ul>
             <p>Schema <code>{{Encode(options.Database.Schema)}}</code>, reporting time zone <code>{{Encode(options.ReportingTimeZone)}}</code>,
             evaluation time {{(options.AsOf is { } asOf ? $"pinned to <code>{asOf:O}</code>" : "the wall clock")}}.</p>
-            <table><tr><th>collector</th><th>enabled</th><th>last poll</th><th>duration</th><th>last success</th><th>last error</th></tr>
+            <table><tr><th>collector</th><th>enabled</th><th>last poll</th><th>duration</th><th>last success</th><th>last error or warning</th></tr>
 
             """);
         foreach (var s in statuses)
@@ -30,7 +30,7 @@ internal static class LandingPage
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr><td>{Encode(s.Collector)}</td><td>{(s.Enabled ? "yes" : $"no ({Encode(s.DisabledReason ?? "")})")}</td>
                 <td>{s.LastPoll:O}</td><td>{(s.LastDuration is { } d ? $"{d.TotalMilliseconds:F0} ms" : "")}</td><td>{s.LastSuccess:O}</td>
-                <td class="err">{Encode(s.LastError ?? "")}</td></tr>
+                <td class="err">{Encode(s.LastError ?? s.Warning ?? "")}</td></tr>
 
                 """);
         }

@@ -3,6 +3,7 @@ using Npgsql;
 using Prometheus;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Custom;
 using SaasExporter.Database;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
@@ -33,7 +34,30 @@ public static class ServiceCollectionExtensions
             .PostConfigure(o => o.ApplyDefaults())
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ExporterOptions>, ExporterOptionsValidator>();
-        return services.AddCollectors();
+        return services.AddCollectors().AddCustomCollectors(configuration);
+    }
+
+    /// <summary>
+    /// The user-defined SQL collectors of the configured file. A file with problems registers nothing here: the
+    /// commands validate configuration first (<see cref="ExporterConfiguration.Validate"/>) and refuse to start.
+    /// </summary>
+    private static IServiceCollection AddCustomCollectors(this IServiceCollection services, IConfiguration configuration)
+    {
+        var path = configuration[nameof(ExporterOptions.CustomCollectorsFile)];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return services;
+        }
+
+        var builtIn = services.Where(d => d.ServiceType == typeof(KnownCollector))
+            .Select(d => ((KnownCollector)d.ImplementationInstance!).Name).ToList();
+        foreach (var definition in CustomCollectorFile.Load(path, new Dictionary<string, string>(), builtIn).Collectors)
+        {
+            services.AddSingleton(new KnownCollector(definition.Name, definition.Schedule));
+            services.AddSingleton<IMetricCollector>(new CustomSqlCollector(definition));
+        }
+
+        return services;
     }
 
     /// <summary>The built-in collectors. Adding a metric family: write its collector file and add one line here.</summary>

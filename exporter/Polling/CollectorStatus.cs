@@ -10,7 +10,8 @@ public sealed record CollectorStatus(
     DateTimeOffset? LastPoll,
     TimeSpan? LastDuration,
     DateTimeOffset? LastSuccess,
-    string? LastError);
+    string? LastError,
+    string? Warning = null);
 
 /// <summary>Thread-safe latest status of every collector.</summary>
 public sealed class CollectorStatusBoard
@@ -24,9 +25,10 @@ public sealed class CollectorStatusBoard
         _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, false, reason, null, null, null, null),
             (_, s) => s with { Enabled = false, DisabledReason = reason });
 
-    public void Succeeded(string collector, DateTimeOffset at, TimeSpan duration) =>
-        _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, true, null, at, duration, at, null),
-            (_, s) => s with { LastPoll = at, LastDuration = duration, LastSuccess = at, LastError = null });
+    /// <summary>A poll published; <paramref name="warning"/> says what it had to drop, if anything (degraded).</summary>
+    public void Succeeded(string collector, DateTimeOffset at, TimeSpan duration, string? warning = null) =>
+        _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, true, null, at, duration, at, null, warning),
+            (_, s) => s with { LastPoll = at, LastDuration = duration, LastSuccess = at, LastError = null, Warning = warning });
 
     public void Failed(string collector, DateTimeOffset at, TimeSpan duration, string error) =>
         _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, true, null, at, duration, null, error),

@@ -68,10 +68,11 @@ public sealed class PollExecutor(
             var elapsed = time.GetElapsedTime(started);
             var at = time.GetUtcNow();
             self.CollectorUp.WithLabels(collector.Name).Set(1);
+            self.Degraded.WithLabels(collector.Name).Set(result.Rejected.Any(r => r.Count > 0) ? 1 : 0);
             self.LastSuccess.WithLabels(collector.Name).Set(at.ToUnixTimeMilliseconds() / 1000.0);
             self.DatabaseUp.Set(1);
             Record(collector, elapsed, "success");
-            board.Succeeded(collector.Name, at, elapsed);
+            board.Succeeded(collector.Name, at, elapsed, Degradation(result.Rejected));
             Log.PollSucceeded(logger, collector.Name, elapsed.TotalMilliseconds, result.Samples.Count);
             return PollOutcome.Succeeded;
         }
@@ -109,6 +110,11 @@ public sealed class PollExecutor(
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private static string? Degradation(IReadOnlyList<RejectedRows> rejected) =>
+        rejected.Any(r => r.Count > 0)
+            ? "degraded: dropped " + string.Join(", ", rejected.Where(r => r.Count > 0).Select(r => $"{r.Count} {r.Relation} rows ({r.Reason})"))
+            : null;
 
     private void Record(IMetricCollector collector, TimeSpan elapsed, string result)
     {

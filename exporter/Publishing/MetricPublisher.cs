@@ -4,15 +4,18 @@ using SaasExporter.Collectors;
 namespace SaasExporter.Publishing;
 
 /// <summary>
-/// Owns the gauges of every collector's families and swaps a collector's values in atomically: publishing and
-/// exporting the exposition take the same gate, so a scrape never sees half of a poll. Series a poll no longer
-/// produces (an undefined quantile, say) are removed, never left at a stale value or set to 0.
+/// Owns the metrics of every collector's families and swaps a collector's values in atomically: publishing and
+/// exporting the exposition take the same gate, so a scrape never sees half of a poll. Gauge and counter series a poll
+/// no longer produces (an undefined quantile, say) are removed, never left at a stale value or set to 0. Histogram
+/// samples are observations added to cumulative buckets, so histogram series stay.
 /// </summary>
 public sealed class MetricPublisher
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IMetricFactory _factory;
     private readonly Dictionary<string, Gauge> _gauges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Histogram> _histograms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string[]>> _published = new(StringComparer.Ordinal);
 
@@ -34,8 +37,22 @@ public sealed class MetricPublisher
             }
 
             _owners[family.Name] = collector.Name;
-            _gauges[family.Name] = _factory.CreateGauge(family.Name, family.Help, family.LabelNames,
-                new GaugeConfiguration { SuppressInitialValue = true });
+            switch (family.Type)
+            {
+                case MetricType.Counter:
+                    _counters[family.Name] = _factory.CreateCounter(family.Name, family.Help, family.LabelNames,
+                        new CounterConfiguration { SuppressInitialValue = true });
+                    break;
+                case MetricType.Histogram:
+                    _histograms[family.Name] = _factory.CreateHistogram(family.Name, family.Help, family.LabelNames,
+                        new HistogramConfiguration { SuppressInitialValue = true, Buckets = [.. family.Buckets] });
+                    break;
+                default:
+                    _gauges[family.Name] = _factory.CreateGauge(family.Name, family.Help, family.LabelNames,
+                        new GaugeConfiguration { SuppressInitialValue = true });
+                    break;
+            }
+
             _published[family.Name] = [];
         }
     }
@@ -51,29 +68,48 @@ public sealed class MetricPublisher
         {
             foreach (var family in collector.Families)
             {
-                var gauge = _gauges[family.Name];
                 var fresh = byFamily[family.Name].ToList();
+                if (family.Type == MetricType.Histogram)
+                {
+                    var histogram = _histograms[family.Name];
+                    foreach (var sample in fresh)
+                    {
+                        if (family.LabelNames.Length == 0)
+                        {
+                            histogram.Observe(sample.Value);
+                        }
+                        else
+                        {
+                            histogram.WithLabels(sample.LabelValues).Observe(sample.Value);
+                        }
+                    }
+
+                    continue;
+                }
+
+                Collector metric = family.Type == MetricType.Counter ? _counters[family.Name] : _gauges[family.Name];
                 foreach (var stale in _published[family.Name].Where(old => !fresh.Any(s => s.LabelValues.SequenceEqual(old))))
                 {
-                    if (family.LabelNames.Length == 0)
-                    {
-                        gauge.Unpublish();
-                    }
-                    else
-                    {
-                        gauge.RemoveLabelled(stale);
-                    }
+                    Remove(metric, family, stale);
                 }
 
                 foreach (var sample in fresh)
                 {
-                    if (family.LabelNames.Length == 0)
+                    if (family.Type == MetricType.Counter)
                     {
-                        gauge.Set(sample.Value);
+                        SetCounter(_counters[family.Name], family, sample);
                     }
                     else
                     {
-                        gauge.WithLabels(sample.LabelValues).Set(sample.Value);
+                        var gauge = _gauges[family.Name];
+                        if (family.LabelNames.Length == 0)
+                        {
+                            gauge.Set(sample.Value);
+                        }
+                        else
+                        {
+                            gauge.WithLabels(sample.LabelValues).Set(sample.Value);
+                        }
                     }
                 }
 
@@ -103,6 +139,49 @@ public sealed class MetricPublisher
     public Task ExportAsTextAsync(Stream destination, CancellationToken cancellationToken) =>
         ExportAsync(() => Registry.CollectAndExportAsTextAsync(destination, cancellationToken), cancellationToken);
 
+    private static void Remove(Collector metric, MetricFamily family, string[] labelValues)
+    {
+        switch (metric, family.LabelNames.Length)
+        {
+            case (Gauge gauge, 0):
+                gauge.Unpublish();
+                break;
+            case (Gauge gauge, _):
+                gauge.RemoveLabelled(labelValues);
+                break;
+            case (Counter counter, 0):
+                counter.Unpublish();
+                break;
+            case (Counter counter, _):
+                counter.RemoveLabelled(labelValues);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A counter takes the total the query returned. A lower total than before is a reset (a table truncated, say):
+    /// the labelled series is dropped and recreated, which Prometheus reads as a counter reset. An unlabelled counter
+    /// cannot be recreated, so it holds its highest value until the total passes it again.
+    /// </summary>
+    private static void SetCounter(Counter counter, MetricFamily family, Sample sample)
+    {
+        if (family.LabelNames.Length == 0)
+        {
+            counter.IncTo(sample.Value);
+            counter.Publish();
+            return;
+        }
+
+        var child = counter.WithLabels(sample.LabelValues);
+        if (sample.Value < child.Value)
+        {
+            counter.RemoveLabelled(sample.LabelValues);
+            child = counter.WithLabels(sample.LabelValues);
+        }
+
+        child.IncTo(sample.Value);
+    }
+
     private void Validate(IMetricCollector collector, IReadOnlyList<Sample> samples)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -123,7 +202,13 @@ public sealed class MetricPublisher
                 throw new InvalidOperationException($"collector {collector.Name} emitted NaN for {sample}");
             }
 
-            if (!seen.Add(sample.Family.Name + "\u0000" + string.Join('\u0000', sample.LabelValues)))
+            if (sample.Family.Type == MetricType.Counter && sample.Value < 0)
+            {
+                throw new InvalidOperationException($"collector {collector.Name} emitted a negative counter {sample}");
+            }
+
+            // Histogram samples are observations: many per label set is the point.
+            if (sample.Family.Type != MetricType.Histogram && !seen.Add(sample.Family.Name + "\u0000" + string.Join('\u0000', sample.LabelValues)))
             {
                 throw new InvalidOperationException($"collector {collector.Name} emitted {sample} twice");
             }

@@ -26,6 +26,9 @@ public sealed class SelfMetrics
             "1 if the last attempt to reach the product database succeeded.", new GaugeConfiguration { SuppressInitialValue = true });
         RowsRejected = factory.CreateCounter("saas_exporter_rows_rejected_total",
             "Rows skipped because they break the database contract (counted again at every poll that reads them).", ["relation", "reason"]);
+        Degraded = factory.CreateGauge("saas_exporter_collector_degraded",
+            "1 if the collector's last successful poll dropped rows (see saas_exporter_rows_rejected_total), else 0.", ["collector"],
+            new GaugeConfiguration { SuppressInitialValue = true });
         IdentityViolations = factory.CreateCounter("saas_exporter_identity_violations_total",
             "Polls that published nothing because an identity that must hold exactly did not.", ["collector", "identity"]);
         var build = factory.CreateGauge("saas_exporter_build_info", "Build information; always 1.", ["version"]);
@@ -52,6 +55,19 @@ public sealed class SelfMetrics
     public Counter RowsRejected { get; }
 
     public Counter IdentityViolations { get; }
+
+    public Gauge Degraded { get; }
+
+    /// <summary>Every family name this class exposes (histogram parts included): user metrics may not take them.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "saas_exporter_collector_up", "saas_exporter_collector_last_success_timestamp_seconds",
+        "saas_exporter_collector_duration_seconds", "saas_exporter_collector_duration_seconds_bucket",
+        "saas_exporter_collector_duration_seconds_sum", "saas_exporter_collector_duration_seconds_count",
+        "saas_exporter_collector_runs_total", "saas_exporter_collector_enabled", "saas_exporter_collector_interval_seconds",
+        "saas_exporter_database_up", "saas_exporter_rows_rejected_total", "saas_exporter_identity_violations_total",
+        "saas_exporter_collector_degraded", "saas_exporter_build_info",
+    ];
 
     /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
     public void Declare(string collector, bool enabled, TimeSpan interval)

@@ -1,0 +1,89 @@
+using SaasExporter.Collectors;
+using SaasExporter.Database;
+
+namespace SaasExporter.Custom;
+
+/// <summary>
+/// A user-defined SQL collector. Its query runs in the same read-only snapshot as the built-in collectors, with
+/// <c>@now</c> and, per declared window, <c>@window</c> (an interval) and <c>@window_start</c> (now - window); each
+/// window's rows carry a <c>window</c> label. Rows that cannot become a sample are dropped and counted, never fatal.
+/// </summary>
+internal sealed class CustomSqlCollector : IMetricCollector
+{
+    private readonly CustomCollectorDefinition _definition;
+    private readonly List<(CustomMetricDefinition Metric, MetricFamily Family)> _metrics;
+
+    public CustomSqlCollector(CustomCollectorDefinition definition)
+    {
+        _definition = definition;
+        var windowLabel = definition.Windows.Count > 0 ? ["window"] : Array.Empty<string>();
+        _metrics = [.. definition.Metrics.Select(m => (m, new MetricFamily(m.Name, m.Help,
+            [.. m.LabelColumns, .. m.StaticLabels.Select(l => l.Key), .. windowLabel])
+        {
+            Type = m.Type,
+            Buckets = m.Buckets,
+        }))];
+        Families = [.. _metrics.Select(m => m.Family)];
+    }
+
+    public string Name => _definition.Name;
+
+    public IReadOnlyList<MetricFamily> Families { get; }
+
+    /// <summary>User SQL reads whatever it reads: no contract relation is required of the database.</summary>
+    public IReadOnlyList<string> Relations { get; } = [];
+
+    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    {
+        var runs = _definition.Windows.Count == 0
+            ? [(Label: (string?)null, Parameters: (object)new { now })]
+            : _definition.Windows.Select(w => (Label: (string?)w.Label, Parameters: (object)new { now, window = w.Length, window_start = now - w.Length })).ToList();
+
+        // Describing first parses every statement without running any: a text holding a second statement (a COMMIT
+        // followed by a write, say) is refused before anything in it executes.
+        await VerifyShapeAsync(db, runs[0].Parameters, cancellationToken);
+
+        var samples = new List<Sample>();
+        var rejected = new RejectionTally();
+        foreach (var (label, parameters) in runs)
+        {
+            var rows = await db.QueryRowsAsync(_definition.Sql, parameters, cancellationToken);
+            foreach (var (metric, family) in _metrics)
+            {
+                CustomRows.Read(metric, family, rows, label, samples, rejected);
+            }
+        }
+
+        return new CollectorResult(samples, rejected.ToList());
+    }
+
+    /// <summary>Fails with one line naming the collector and metric when the query cannot feed its metrics.</summary>
+    public async Task VerifyShapeAsync(IDbSession db, object parameters, CancellationToken cancellationToken)
+    {
+        var shape = await db.DescribeAsync(_definition.Sql, parameters, cancellationToken);
+        if (shape.Statements != 1)
+        {
+            throw new CustomQueryException($"collector '{Name}': sql holds {shape.Statements} statements; a collector runs exactly one query");
+        }
+
+        foreach (var (metric, _) in _metrics)
+        {
+            foreach (var column in metric.LabelColumns.Prepend(metric.ValueColumn))
+            {
+                if (!shape.Columns.Contains(column, StringComparer.Ordinal))
+                {
+                    var role = column == metric.ValueColumn ? "value" : "label";
+                    throw new CustomQueryException(
+                        $"collector '{Name}': metric '{metric.Name}': {role} column '{column}' is not a column of the query (columns: {string.Join(", ", shape.Columns)})");
+                }
+            }
+        }
+    }
+
+    /// <summary>The parameters of a collector's first run at an instant, for describing its query.</summary>
+    public object ParametersAt(DateTimeOffset now) =>
+        _definition.Windows.Count == 0 ? new { now } : new { now, window = _definition.Windows[0].Length, window_start = now - _definition.Windows[0].Length };
+}
+
+/// <summary>A user-defined query cannot feed its metrics: wrong number of statements or a missing column.</summary>
+public sealed class CustomQueryException(string message) : Exception(message);
