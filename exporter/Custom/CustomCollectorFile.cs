@@ -61,7 +61,7 @@ public static partial class CustomCollectorFile
 
         var reader = new Reader(path, builtInMetrics, builtInCollectors);
         var collectors = stream.Documents.Count == 0 ? null : reader.ReadFile(stream.Documents[0].RootNode);
-        if (stream.Documents.Count == 0 || collectors is null)
+        if ((stream.Documents.Count == 0 || collectors is null) && reader.Errors.Count == 0)
         {
             reader.Error(stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode, "", "the file must be a mapping with a 'collectors' list");
         }

@@ -59,6 +59,18 @@ public sealed class HandBuiltDatabase(string connectionString)
         "INSERT INTO survey_responses (user_id, account_id, survey, score, responded_at) VALUES (@user, @account, @survey, @score, @respondedAt)",
         new { user, account, survey, score, respondedAt });
 
+    public Task Deal(long id, long account, DateTimeOffset createdAt, DateTimeOffset? closedAt = null, string status = "open",
+        long user = 1, decimal amount = 1000) => Execute(
+        """
+        INSERT INTO deals (deal_id, account_id, user_id, created_at, closed_at, status, amount)
+        VALUES (@id, @account, @user, @createdAt, @closedAt, @status, @amount)
+        """,
+        new { id, account, user, createdAt, closedAt, status, amount });
+
+    public Task Contact(long id, long account, DateTimeOffset createdAt, long user = 1) => Execute(
+        "INSERT INTO contacts (contact_id, account_id, user_id, created_at) VALUES (@id, @account, @user, @createdAt)",
+        new { id, account, user, createdAt });
+
     public Task Sql(string sql) => Execute(sql, new { });
 
     private async Task Execute(string sql, object parameters)
