@@ -62,6 +62,9 @@ public sealed class ExporterOptions
     /// </summary>
     public string? CustomCollectorsFile { get; set; }
 
+    /// <summary>The account health model: weights, band thresholds and what counts as slow or at risk.</summary>
+    public AccountHealthOptions AccountHealth { get; set; } = new();
+
     /// <summary>Per-collector schedule, keyed by collector name.</summary>
     public Dictionary<string, CollectorOptions> Collectors { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -100,6 +103,47 @@ public sealed class DatabaseOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// The account health model (README "Account health"): each customer gets four 0-100 component scores, combined as a
+/// weighted mean into a 0-100 score, banded green (score &gt;= GreenMin), yellow (&gt;= YellowMin) or red.
+/// </summary>
+public sealed class AccountHealthOptions
+{
+    [Range(0, 100)]
+    public int UsageWeight { get; set; } = 40;
+
+    [Range(0, 100)]
+    public int SupportWeight { get; set; } = 20;
+
+    [Range(0, 100)]
+    public int SentimentWeight { get; set; } = 20;
+
+    [Range(0, 100)]
+    public int BillingWeight { get; set; } = 20;
+
+    [Range(0, 100)]
+    public double GreenMin { get; set; } = 70;
+
+    [Range(0, 100)]
+    public double YellowMin { get; set; } = 40;
+
+    /// <summary>Distinct active days (of the 30 calendar days ending today) that earn an account full marks for frequency.</summary>
+    [Range(1, 30)]
+    public int UsageTargetDays { get; set; } = 20;
+
+    /// <summary>A ticket whose first response took longer than this (or is still awaited after it) is slow.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan SlowFirstResponse { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Support points lost per ticket open at now.</summary>
+    [Range(0, 100)]
+    public int OpenTicketPenalty { get; set; } = 15;
+
+    /// <summary>Support points lost per slow ticket created in the last 30 days.</summary>
+    [Range(0, 100)]
+    public int SlowTicketPenalty { get; set; } = 25;
 }
 
 /// <summary>A collector's default schedule, used for every key its configuration does not set.</summary>

@@ -17,6 +17,18 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
         var errors = new List<string>();
         ValidateAnnotations(options, "", errors);
         ValidateAnnotations(options.Database, "Database:", errors);
+        ValidateAnnotations(options.AccountHealth, "AccountHealth:", errors);
+        var health = options.AccountHealth;
+        if (health.UsageWeight + health.SupportWeight + health.SentimentWeight + health.BillingWeight == 0)
+        {
+            errors.Add("AccountHealth: the four weights are all 0; at least one must be positive");
+        }
+
+        if (health.YellowMin > health.GreenMin)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"AccountHealth:YellowMin = {health.YellowMin}: must not exceed AccountHealth:GreenMin = {health.GreenMin}"));
+        }
 
         if (!string.IsNullOrEmpty(options.Database.ConnectionString))
         {

@@ -71,7 +71,8 @@ public static class ServiceCollectionExtensions
         .AddCollector<RetentionCollector>()
         .AddCollector<ResurrectionCollector>()
         .AddCollector<SupportCollector>()
-        .AddCollector<SurveyCollector>();
+        .AddCollector<SurveyCollector>()
+        .AddCollector<AccountHealthCollector>();
 
     private static IServiceCollection AddCollector<T>(this IServiceCollection services)
         where T : class, IMetricCollector, ICollectorDefinition
