@@ -58,7 +58,7 @@ public sealed class CommandLineTests(PostgresFixture postgres)
     [InlineData("--ActiveWindows:0=30x", "config: ActiveWindows:0 = '30x': expected a window such as 30d, 12h or 4w")]
     [InlineData("--ReportingTimeZone=Mars/Olympus", "config: ReportingTimeZone = 'Mars/Olympus': unknown IANA time zone")]
     [InlineData("--Databse:Schema=x", "config: Databse: unknown configuration key")]
-    [InlineData("--Collectors:engagment:Enabled=false", "config: Collectors:engagment: unknown collector (known: acquisition, activation, adoption, engagement, resurrection, retention, revenue, sessions, support, surveys)")]
+    [InlineData("--Collectors:engagment:Enabled=false", "config: Collectors:engagment: unknown collector (known: account_health, acquisition, activation, adoption, engagement, resurrection, retention, revenue, sessions, support, surveys)")]
     public async Task BadConfiguration_PrintsOneLineNamingTheKeyAndExitsTwo(string argument, string expected)
     {
         var result = await ExporterProcess.RunAsync(["check", "--Database:ConnectionString=Host=127.0.0.1;Password=hunter2", argument]);

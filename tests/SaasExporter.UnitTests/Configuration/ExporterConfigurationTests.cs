@@ -31,6 +31,9 @@ public sealed class ExporterConfigurationTests
     [InlineData("SessionWindow", "7days", "SessionWindow = '7days': expected a window such as 30d, 12h or 4w")]
     [InlineData("Platforms:0", "", "Platforms:0 = '': must be a non-empty value of at most 64 characters")]
     [InlineData("Database:ConnectionString:Host", "x", "Database:ConnectionString: is a value, not a section (Host unknown)")]
+    [InlineData("AccountHealth:YellowMin", "80", "AccountHealth:YellowMin = 80: must not exceed AccountHealth:GreenMin = 70")]
+    [InlineData("AccountHealth:UsageWeight", "101", "AccountHealth:UsageWeight = 101: must be between 0 and 100")]
+    [InlineData("AccountHealth:Weight", "1", "AccountHealth:Weight: unknown configuration key")]
     [InlineData("Collectors:engagement:Enabled", "maybe", "Collectors:engagement:Enabled = 'maybe': not a valid boolean (true or false)")]
     public void Validate_BadValue_NamesTheKeyAndTheValue(string key, string value, string expected)
     {
@@ -40,6 +43,11 @@ public sealed class ExporterConfigurationTests
 
         Assert.Contains(expected, errors);
     }
+
+    [Fact]
+    public void Validate_UnreadableCustomCollectorsFile_NamesTheKeyAndThePath() =>
+        Assert.StartsWith("CustomCollectorsFile: /nonexistent.yml: cannot read the custom collector file:",
+            Assert.Single(Validate(("CustomCollectorsFile", "/nonexistent.yml"))));
 
     [Fact]
     public void Validate_DuplicateWindow_IsReported() =>
