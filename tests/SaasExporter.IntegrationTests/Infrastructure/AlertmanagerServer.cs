@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using YamlDotNet.RepresentationModel;
+
+namespace SaasExporter.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real Alertmanager (Debian package prometheus-alertmanager) on a free loopback port, with clustering off and a
+/// test-only configuration derived from the shipped prometheus/alertmanager.yml (never edited): receivers post to the
+/// <see cref="WebhookSink"/> on the same paths, tickets are not held for business hours (a test may run at night), and
+/// grouping waits are a second. Only the process it started is stopped; its temporary directory is deleted.
+/// </summary>
+public sealed class AlertmanagerServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _root;
+
+    private AlertmanagerServer(Process process, string root, Uri address)
+    {
+        _process = process;
+        _root = root;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static string BinaryPath =>
+        new[] { Environment.GetEnvironmentVariable("SAAS_EXPORTER_ALERTMANAGER"), "/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager" }
+            .FirstOrDefault(p => p is not null && File.Exists(p))
+        ?? throw new InvalidOperationException("alertmanager not found: install it with `apt-get install prometheus-alertmanager` (tests/run does this) or set SAAS_EXPORTER_ALERTMANAGER");
+
+    public static async Task<AlertmanagerServer> StartAsync(Uri sink)
+    {
+        var binary = BinaryPath;
+        var root = Directory.CreateTempSubdirectory("saas-exporter-alertmanager-").FullName;
+        var listen = $"127.0.0.1:{FreePort()}";
+        var config = Path.Combine(root, "alertmanager.yml");
+        await File.WriteAllTextAsync(config, TestConfig(sink));
+
+        var process = Process.Start(new ProcessStartInfo(binary,
+        [
+            $"--config.file={config}",
+            $"--storage.path={Path.Combine(root, "data")}",
+            $"--web.listen-address={listen}",
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new AlertmanagerServer(process, root, new Uri($"http://{listen}/"));
+        try
+        {
+            await server.WaitReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri(Address, "-/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (_process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"alertmanager did not become ready (exited: {_process.HasExited})");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The shipped configuration with the test's receivers, no business-hours hold and one-second grouping.</summary>
+    public static string TestConfig(Uri sink)
+    {
+        var directory = Repository.PathOf("prometheus");
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(directory, "alertmanager.yml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        if (root.Children.TryGetValue(new YamlScalarNode("templates"), out var templates))
+        {
+            root.Children[new YamlScalarNode("templates")] = new YamlSequenceNode(((YamlSequenceNode)templates).Children
+                .Select(t => new YamlScalarNode(Path.GetFullPath(Path.Combine(directory, ((YamlScalarNode)t).Value!)))));
+        }
+
+        void Shorten(YamlMappingNode route)
+        {
+            route.Children.Remove(new YamlScalarNode("active_time_intervals"));
+            foreach (var key in new[] { "group_wait", "group_interval" })
+            {
+                if (route.Children.ContainsKey(new YamlScalarNode(key)) || route == root["route"])
+                {
+                    route.Children[new YamlScalarNode(key)] = new YamlScalarNode("1s");
+                }
+            }
+
+            if (route.Children.TryGetValue(new YamlScalarNode("routes"), out var children))
+            {
+                foreach (var child in ((YamlSequenceNode)children).Children.Cast<YamlMappingNode>())
+                {
+                    Shorten(child);
+                }
+            }
+        }
+
+        Shorten((YamlMappingNode)root["route"]);
+        foreach (var receiver in ((YamlSequenceNode)root["receivers"]).Children.Cast<YamlMappingNode>())
+        {
+            if (receiver.Children.TryGetValue(new YamlScalarNode("webhook_configs"), out var hooks))
+            {
+                foreach (var hook in ((YamlSequenceNode)hooks).Children.Cast<YamlMappingNode>())
+                {
+                    var shipped = new Uri(((YamlScalarNode)hook["url"]).Value!);
+                    hook.Children[new YamlScalarNode("url")] = new YamlScalarNode(new Uri(sink, shipped.AbsolutePath).ToString());
+                }
+            }
+        }
+
+        using var writer = new StringWriter();
+        yaml.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+}
