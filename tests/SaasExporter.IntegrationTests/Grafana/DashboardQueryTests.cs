@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SaasExporter.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SaasExporter.IntegrationTests.Grafana;
 
@@ -9,7 +10,7 @@ namespace SaasExporter.IntegrationTests.Grafana;
 /// least one number unless listed below with the reason it may be empty.
 /// </summary>
 [Collection(MonitoringStackCollection.Name)]
-public sealed partial class DashboardQueryTests(MonitoringStackFixture stack)
+public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, ITestOutputHelper output)
 {
     /// <summary>
     /// Metrics other issues are building; queries reading them may be empty on this branch. Remove an entry once its
@@ -32,13 +33,16 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack)
         ["slo:current_burn_rate:ratio"] = "lands with issue 5 (generated SLO rules)",
     };
 
-    /// <summary>Panels (dashboard uid, panel title) whose queries are correctly empty on a healthy, seeded stack.</summary>
+    /// <summary>Panels (dashboard uid, panel title) whose queries may correctly be empty on the seeded stack.</summary>
     public static readonly IReadOnlyDictionary<(string Dashboard, string Panel), string> LegitimatelyEmpty = new Dictionary<(string, string), string>
     {
         [("saas-slos", "Firing SLO alerts by tier")] = "no SLO burns its budget fast enough to alert within minutes of a healthy start",
-        [("saas-exporter-health", "Firing exporter alerts")] = "a healthy exporter fires no alert",
-        [("saas-exporter-health", "Rejected rows by relation and reason")] = "the seeded database keeps the contract: no row is rejected, so the counter has no series",
+        [("saas-exporter-health", "Firing exporter alerts")] =
+            "empty whenever the exporter is healthy (on the seeded stack SaasExporterRowsRejected fires: the demo data breaks the contract on purpose)",
         [("saas-exporter-health", "Identity violations")] = "every identity holds on the seeded database, so the counter has no series",
+        [("saas-revenue", "Net revenue retention (12 months)")] = "the seeded history is 180 days: nobody was a customer 365 days ago, so the guarded ratio is absent",
+        [("saas-revenue", "Gross revenue retention (12 months)")] = "the seeded history is 180 days: nobody was a customer 365 days ago, so the guarded ratio is absent",
+        [("saas-revenue", "NRR and GRR (12 months)")] = "the seeded history is 180 days: nobody was a customer 365 days ago, so the guarded ratios are absent",
     };
 
     public static TheoryData<string, string, string> Queries()
@@ -83,10 +87,10 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack)
 
         var values = await stack.Prometheus.ValuesAsync(query);
 
-        if (MayBeEmpty((string)dashboard["uid"]!, panelTitle, query) is null)
-        {
-            Assert.True(values.Any(v => !double.IsNaN(v)), $"`{query}` returned no number ({values.Count} NaN samples)");
-        }
+        var hasData = values.Any(v => !double.IsNaN(v));
+        var allowed = MayBeEmpty((string)dashboard["uid"]!, panelTitle, query);
+        output.WriteLine(hasData ? $"{values.Count} series: `{query}`" : $"empty ({allowed ?? "not allowed"}): `{query}`");
+        Assert.True(hasData || allowed is not null, $"`{query}` returned no number ({values.Count} NaN samples)");
     }
 
     [Theory]

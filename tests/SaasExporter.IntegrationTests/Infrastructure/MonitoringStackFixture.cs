@@ -11,7 +11,7 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 public sealed class MonitoringStackFixture : IAsyncLifetime
 {
     /// <summary>Seconds between two polls of every collector (the defaults are minutes; a test wants several polls).</summary>
-    public const int PollSeconds = 10;
+    public const int PollSeconds = 20;
 
     private static readonly string[] Collectors =
         ["acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys"];
@@ -41,6 +41,7 @@ public sealed class MonitoringStackFixture : IAsyncLifetime
         foreach (var collector in Collectors)
         {
             settings[$"Collectors:{collector}:Interval"] = TimeSpan.FromSeconds(PollSeconds).ToString();
+            settings[$"Collectors:{collector}:Timeout"] = TimeSpan.FromSeconds(PollSeconds).ToString();
         }
 
         _exporter = await ExporterUnderTest.StartAsync(connectionString, settings);

@@ -5,8 +5,8 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 /// <summary>
 /// A test-only Prometheus configuration derived from the shipped prometheus/prometheus.yml (never edited): the
 /// saas-exporter job scrapes the exporter under test, Prometheus scrapes itself, scrapes and rule evaluations happen
-/// every second, rule files are the repository's own (absolute paths, including one level of subdirectories such as
-/// rules/slo/), and Alertmanager targets are dropped.
+/// every second, rule files are the repository's own (absolute paths, plus the generated SLO rules in rules/slo/ when
+/// they exist; Prometheus allows a wildcard only in the last path element), and Alertmanager targets are dropped.
 /// </summary>
 public static class PrometheusTestConfig
 {
@@ -29,7 +29,7 @@ public static class PrometheusTestConfig
 
         var ruleFiles = ((YamlSequenceNode)root["rule_files"]).Children
             .Select(f => Path.GetFullPath(Path.Combine(directory, ((YamlScalarNode)f).Value!)))
-            .Append(Path.Combine(directory, "rules", "*", "*.yml"))
+            .Append(Path.Combine(directory, "rules", "slo", "*.yml"))
             .Distinct(StringComparer.Ordinal);
         root.Children[new YamlScalarNode("rule_files")] = new YamlSequenceNode(ruleFiles.Select(f => new YamlScalarNode(f)));
         root.Children.Remove(new YamlScalarNode("alerting"));
