@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace SaasExporter.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real Prometheus (Debian package prometheus) on a free loopback port with a temporary TSDB, scraping the
+/// exporter under test with the repository's rules (<see cref="PrometheusTestConfig"/>). Only the process it started
+/// is ever stopped, and its temporary directory is deleted on dispose.
+/// </summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _root;
+    private readonly StringWriter _log = new();
+
+    private PrometheusServer(Process process, string root, Uri address)
+    {
+        _process = process;
+        _root = root;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public static string BinaryPath =>
+        new[] { Environment.GetEnvironmentVariable("SAAS_EXPORTER_PROMETHEUS"), "/usr/bin/prometheus", "/usr/local/bin/prometheus" }
+            .FirstOrDefault(p => p is not null && File.Exists(p))
+        ?? throw new InvalidOperationException("prometheus not found: install it with `apt-get install prometheus` (tests/run does this) or set SAAS_EXPORTER_PROMETHEUS");
+
+    /// <summary>Starts Prometheus scraping the exporter at <paramref name="exporterAddress"/> and waits until it is ready.</summary>
+    public static async Task<PrometheusServer> StartAsync(Uri exporterAddress)
+    {
+        var binary = BinaryPath;
+        var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
+        var port = FreePort();
+        var listen = $"127.0.0.1:{port}";
+        var config = Path.Combine(root, "prometheus.yml");
+        await File.WriteAllTextAsync(config, PrometheusTestConfig.Generate(exporterAddress.Authority, listen));
+
+        var start = new ProcessStartInfo(binary,
+        [
+            $"--config.file={config}",
+            $"--storage.tsdb.path={Path.Combine(root, "data")}",
+            $"--web.listen-address={listen}",
+            "--log.level=warn",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        var process = Process.Start(start)!;
+        var server = new PrometheusServer(process, root, new Uri($"http://{listen}/"));
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>What Prometheus logged so far (warnings and errors: rule evaluation failures show up here).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Polls /-/ready until Prometheus answers 200.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"prometheus exited with code {_process.ExitCode}: {Log}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync(new Uri("-/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"prometheus not ready after {timeout}: {Log}");
+    }
+
+    /// <summary>
+    /// Runs an instant query through /api/v1/query. Returns the <c>data</c> object (<c>resultType</c>, <c>result</c>);
+    /// throws <see cref="PrometheusQueryException"/> with Prometheus' own message when the query fails.
+    /// </summary>
+    public async Task<JsonElement> QueryAsync(string promql)
+    {
+        using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", promql)]);
+        using var response = await Client.PostAsync(new Uri("api/v1/query", UriKind.Relative), content);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var body = document.RootElement;
+        if (body.GetProperty("status").GetString() != "success")
+        {
+            throw new PrometheusQueryException(promql, $"{body.GetProperty("errorType").GetString()}: {body.GetProperty("error").GetString()}");
+        }
+
+        return body.GetProperty("data").Clone();
+    }
+
+    /// <summary>The numeric values of an instant query's result (a vector's samples or a scalar), NaN included.</summary>
+    public async Task<IReadOnlyList<double>> ValuesAsync(string promql) => Values(await QueryAsync(promql));
+
+    /// <summary>Polls a query until it returns at least one number (not NaN) satisfying the condition.</summary>
+    public async Task<IReadOnlyList<double>> WaitForDataAsync(string promql, TimeSpan timeout, Func<double, bool>? condition = null)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<double> values = [];
+        while (clock.Elapsed < timeout)
+        {
+            values = await ValuesAsync(promql);
+            if (values.Any(v => !double.IsNaN(v) && (condition?.Invoke(v) ?? true)))
+            {
+                return values;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"`{promql}` still returned [{string.Join(", ", values)}] after {timeout}; prometheus log: {Log}");
+    }
+
+    public static IReadOnlyList<double> Values(JsonElement data)
+    {
+        var result = data.GetProperty("result");
+        return data.GetProperty("resultType").GetString() switch
+        {
+            "vector" => [.. result.EnumerateArray().Select(s => Number(s.GetProperty("value")))],
+            "matrix" => [.. result.EnumerateArray().SelectMany(s => s.GetProperty("values").EnumerateArray()).Select(Number)],
+            "scalar" => [Number(result)],
+            _ => [],
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private static double Number(JsonElement sample) => sample[1].GetString() switch
+    {
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        var text => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A PromQL query that Prometheus rejected (parse or execution error).</summary>
+public sealed class PrometheusQueryException(string query, string error) : Exception($"`{query}` failed: {error}")
+{
+    public string Query { get; } = query;
+
+    public string Error { get; } = error;
+}

@@ -1,0 +1,60 @@
+using YamlDotNet.RepresentationModel;
+
+namespace SaasExporter.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A test-only Prometheus configuration derived from the shipped prometheus/prometheus.yml (never edited): the
+/// saas-exporter job scrapes the exporter under test, Prometheus scrapes itself, scrapes and rule evaluations happen
+/// every second, rule files are the repository's own (absolute paths, plus the generated SLO rules in rules/slo/ when
+/// they exist; Prometheus allows a wildcard only in the last path element), and Alertmanager targets are dropped.
+/// </summary>
+public static class PrometheusTestConfig
+{
+    public const string ExporterJob = "saas-exporter";
+
+    public static string Generate(string exporterTarget, string selfTarget, string? shippedConfig = null)
+    {
+        var directory = Repository.PathOf("prometheus");
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(shippedConfig ?? Path.Combine(directory, "prometheus.yml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var global = (YamlMappingNode)root["global"];
+        global.Children[new YamlScalarNode("scrape_interval")] = new YamlScalarNode("1s");
+        global.Children[new YamlScalarNode("scrape_timeout")] = new YamlScalarNode("1s");
+        global.Children[new YamlScalarNode("evaluation_interval")] = new YamlScalarNode("1s");
+
+        var ruleFiles = ((YamlSequenceNode)root["rule_files"]).Children
+            .Select(f => Path.GetFullPath(Path.Combine(directory, ((YamlScalarNode)f).Value!)))
+            .Append(Path.Combine(directory, "rules", "slo", "*.yml"))
+            .Distinct(StringComparer.Ordinal);
+        root.Children[new YamlScalarNode("rule_files")] = new YamlSequenceNode(ruleFiles.Select(f => new YamlScalarNode(f)));
+        root.Children.Remove(new YamlScalarNode("alerting"));
+
+        var jobs = new YamlSequenceNode();
+        foreach (var job in ((YamlSequenceNode)root["scrape_configs"]).Children.Cast<YamlMappingNode>())
+        {
+            var target = ((YamlScalarNode)job["job_name"]).Value switch
+            {
+                ExporterJob => exporterTarget,
+                "prometheus" => selfTarget,
+                _ => null,
+            };
+            if (target is not null)
+            {
+                job.Children[new YamlScalarNode("static_configs")] = new YamlSequenceNode(
+                    new YamlMappingNode(new YamlScalarNode("targets"), new YamlSequenceNode(new YamlScalarNode(target))));
+                jobs.Add(job);
+            }
+        }
+
+        root.Children[new YamlScalarNode("scrape_configs")] = jobs;
+
+        using var writer = new StringWriter();
+        yaml.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+}
