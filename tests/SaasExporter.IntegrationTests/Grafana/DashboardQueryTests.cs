@@ -18,13 +18,6 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, IT
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> PendingMetrics = new Dictionary<string, string>
     {
-        ["saas_account_health_accounts"] = "lands with issue 4 (account health collector)",
-        ["saas_account_health_mrr"] = "lands with issue 4 (account health collector)",
-        ["crm_deals_created"] = "lands with issue 4 (CRM custom SQL collectors)",
-        ["crm_deals_closed"] = "lands with issue 4 (CRM custom SQL collectors)",
-        ["crm_sales_cycle_days"] = "lands with issue 4 (CRM custom SQL collectors)",
-        ["crm_contacts_created"] = "lands with issue 4 (CRM custom SQL collectors)",
-        ["crm_emails_sent"] = "lands with issue 4 (CRM custom SQL collectors)",
         ["sloth_slo_info"] = "lands with issue 5 (generated SLO rules)",
         ["slo:sli_error:ratio_rate"] = "lands with issue 5 (generated SLO rules)",
         ["slo:objective:ratio"] = "lands with issue 5 (generated SLO rules)",

@@ -14,7 +14,8 @@ public sealed class MonitoringStackFixture : IAsyncLifetime
     public const int PollSeconds = 20;
 
     private static readonly string[] Collectors =
-        ["acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys"];
+        ["account_health", "acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys",
+         "crm_activity", "crm_deals", "crm_sales_cycle"];
 
     private PostgresCluster? _cluster;
     private ExporterUnderTest? _exporter;
@@ -37,6 +38,7 @@ public sealed class MonitoringStackFixture : IAsyncLifetime
         {
             ["AsOf"] = Instants.Iso(SeededDatabase.AsOf),
             ["ExcludedEvents:0"] = "notification_sent",
+            ["CustomCollectorsFile"] = Repository.PathOf("exporter", "crm-collectors.yml"),
         };
         foreach (var collector in Collectors)
         {
