@@ -35,14 +35,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         ?? throw new InvalidOperationException("prometheus not found: install it with `apt-get install prometheus` (tests/run does this) or set SAAS_EXPORTER_PROMETHEUS");
 
     /// <summary>Starts Prometheus scraping the exporter at <paramref name="exporterAddress"/> and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(Uri exporterAddress)
+    public static async Task<PrometheusServer> StartAsync(Uri exporterAddress, Uri? alertmanager = null, Func<string, string>? rewriteRules = null)
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
         var port = FreePort();
         var listen = $"127.0.0.1:{port}";
         var config = Path.Combine(root, "prometheus.yml");
-        await File.WriteAllTextAsync(config, PrometheusTestConfig.Generate(exporterAddress.Authority, listen));
+        var rulesCopy = Directory.CreateDirectory(Path.Combine(root, "rules")).FullName;
+        await File.WriteAllTextAsync(config, PrometheusTestConfig.Generate(exporterAddress.Authority, listen,
+            alertmanagerTarget: alertmanager?.Authority, rewriteRules: rewriteRules, rulesCopy: rulesCopy));
 
         var start = new ProcessStartInfo(binary,
         [

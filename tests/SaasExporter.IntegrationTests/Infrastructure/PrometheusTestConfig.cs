@@ -12,7 +12,13 @@ public static class PrometheusTestConfig
 {
     public const string ExporterJob = "saas-exporter";
 
-    public static string Generate(string exporterTarget, string selfTarget, string? shippedConfig = null)
+    /// <summary>
+    /// The test configuration. With <paramref name="alertmanagerTarget"/>, alerts go to that Alertmanager. With
+    /// <paramref name="rewriteRules"/>, every rule file is copied through it into <paramref name="rulesCopy"/> and the copies
+    /// are loaded instead (time-compressed <c>for:</c> durations for an end-to-end test, say).
+    /// </summary>
+    public static string Generate(string exporterTarget, string selfTarget, string? shippedConfig = null,
+        string? alertmanagerTarget = null, Func<string, string>? rewriteRules = null, string? rulesCopy = null)
     {
         var directory = Repository.PathOf("prometheus");
         var yaml = new YamlStream();
@@ -31,8 +37,20 @@ public static class PrometheusTestConfig
             .Select(f => Path.GetFullPath(Path.Combine(directory, ((YamlScalarNode)f).Value!)))
             .Append(Path.Combine(directory, "rules", "slo", "*.yml"))
             .Distinct(StringComparer.Ordinal);
+        if (rewriteRules is not null && rulesCopy is not null)
+        {
+            ruleFiles = [.. CopyRules(ruleFiles, rewriteRules, rulesCopy)];
+        }
+
         root.Children[new YamlScalarNode("rule_files")] = new YamlSequenceNode(ruleFiles.Select(f => new YamlScalarNode(f)));
         root.Children.Remove(new YamlScalarNode("alerting"));
+        if (alertmanagerTarget is not null)
+        {
+            root.Children[new YamlScalarNode("alerting")] = new YamlMappingNode(
+                new YamlScalarNode("alertmanagers"), new YamlSequenceNode(new YamlMappingNode(
+                    new YamlScalarNode("static_configs"), new YamlSequenceNode(new YamlMappingNode(
+                        new YamlScalarNode("targets"), new YamlSequenceNode(new YamlScalarNode(alertmanagerTarget)))))));
+        }
 
         var jobs = new YamlSequenceNode();
         foreach (var job in ((YamlSequenceNode)root["scrape_configs"]).Children.Cast<YamlMappingNode>())
@@ -56,5 +74,25 @@ public static class PrometheusTestConfig
         using var writer = new StringWriter();
         yaml.Save(writer, assignAnchors: false);
         return writer.ToString();
+    }
+
+    private static IEnumerable<string> CopyRules(IEnumerable<string> patterns, Func<string, string> rewrite, string directory)
+    {
+        var index = 0;
+        foreach (var pattern in patterns)
+        {
+            var folder = Path.GetDirectoryName(pattern)!;
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.GetFiles(folder, Path.GetFileName(pattern)).Order(StringComparer.Ordinal))
+            {
+                var copy = Path.Combine(directory, $"{index++:D3}-{Path.GetFileName(file)}");
+                File.WriteAllText(copy, rewrite(File.ReadAllText(file)));
+                yield return copy;
+            }
+        }
     }
 }
