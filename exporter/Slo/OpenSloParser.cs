@@ -24,6 +24,11 @@ public static partial class OpenSloParser
             diagnostics.Error(file, $"line {e.Start.Line}", "(yaml)", e.InnerException?.Message ?? e.Message);
             return documents;
         }
+        catch (InvalidOperationException e)
+        {
+            diagnostics.Error(file, "(document)", "(yaml)", $"not valid YAML: {e.Message}");
+            return documents;
+        }
 
         for (var i = 0; i < stream.Documents.Count; i++)
         {

@@ -206,6 +206,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         if (ratio.Has("raw") || ratio.Has("rawType"))
         {
             ratio.Error("raw", "raw (precomputed) ratios are not supported by this compiler: give good or bad, and total");
+            ratio.Allow("good", "bad", "total");
             ratio.RejectUnknown();
             return null;
         }
@@ -295,7 +296,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
             return (null, null, null);
         }
 
-        var window = YamlFields.Of(windows[0], spec.PathOf("timeWindow[0]"), spec.Error);
+        var window = YamlFields.Of(windows[0], spec.PathOf("timeWindow[0]"), spec.Report);
         if (window is null)
         {
             return (null, null, null);
@@ -397,7 +398,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
             return null;
         }
 
-        var objective = YamlFields.Of(objectives[0], spec.PathOf("objectives[0]"), spec.Error);
+        var objective = YamlFields.Of(objectives[0], spec.PathOf("objectives[0]"), spec.Report);
         if (objective is null)
         {
             return null;
@@ -439,7 +440,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
 
         if (sli.Kind == SliKind.Threshold)
         {
-            if (op is null)
+            if (op is null && !objective.Has("op"))
             {
                 objective.Error("op", "required with a thresholdMetric");
             }
@@ -448,7 +449,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
                 objective.Error("op", $"'{op}' must be one of lte, gte, lt, gt");
             }
 
-            if (value is null)
+            if (value is null && !objective.Has("value"))
             {
                 objective.Error("value", "required with a thresholdMetric");
             }
@@ -545,7 +546,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         for (var i = 0; i < policies.Count; i++)
         {
             var path = spec.PathOf($"alertPolicies[{i}]");
-            var item = YamlFields.Of(policies[i], path, spec.Error);
+            var item = YamlFields.Of(policies[i], path, spec.Report);
             if (item is null)
             {
                 continue;
@@ -609,7 +610,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
             return null;
         }
 
-        var item = YamlFields.Of(conditions[0], spec.PathOf("conditions[0]"), spec.Error);
+        var item = YamlFields.Of(conditions[0], spec.PathOf("conditions[0]"), spec.Report);
         var reference = item?.String("conditionRef");
         OpenSloDocument? condition;
         if (reference is not null)

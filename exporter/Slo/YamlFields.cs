@@ -35,6 +35,9 @@ public sealed class YamlFields
 
     public string Path => path;
 
+    /// <summary>The error sink, taking a full field path (for nested mappings built with a full path).</summary>
+    public Action<string, string> Report => error;
+
     public string PathOf(string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     public void Error(string key, string message) => error(PathOf(key), message);
