@@ -1,5 +1,6 @@
 using SaasExporter.Demo;
 using SaasExporter.Hosting;
+using SaasExporter.Slo;
 
 var command = CommandLine.Parse(args);
 return command.Command switch
@@ -10,6 +11,7 @@ return command.Command switch
     "health" => await HealthCommand.RunAsync(command.Arguments),
     "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),
+    "slo generate" => SloCommand.Generate(command.Arguments),
     "help" or "--help" or "-h" => Help.Print(Console.Out, ExitCodes.Ok),
     _ => Help.Print(Console.Error, ExitCodes.Invalid, $"unknown command '{command.Command}'"),
 };

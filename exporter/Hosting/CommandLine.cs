@@ -2,7 +2,7 @@ namespace SaasExporter.Hosting;
 
 /// <summary>
 /// Splits the command line into a subcommand and the rest. Subcommands: serve (default), once, check,
-/// demo seed, demo simulate. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
+/// demo seed, demo simulate, slo generate. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
 /// </summary>
 public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments)
 {
@@ -11,6 +11,7 @@ public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments
                saas-exporter health [--ready] [--Listen=host:port]
                saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace|--if-empty] [--Key=Value ...]
                saas-exporter demo simulate [--tick SECONDS] [--seed S] [--Key=Value ...]
+               saas-exporter slo generate [--in prometheus/slos] [--rules prometheus/rules/slo] [--tests prometheus/tests/slo] [--check]
         configuration keys: see README.md (also from appsettings.json and SAAS_EXPORTER_* variables)
         """;
 
@@ -21,11 +22,11 @@ public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments
             return new CommandLine("serve", args);
         }
 
-        if (args[0] == "demo")
+        if (args[0] is "demo" or "slo")
         {
             return args.Length >= 2 && !args[1].StartsWith('-')
-                ? new CommandLine($"demo {args[1]}", args[2..])
-                : new CommandLine("demo", args[1..]);
+                ? new CommandLine($"{args[0]} {args[1]}", args[2..])
+                : new CommandLine(args[0], args[1..]);
         }
 
         return new CommandLine(args[0], args[1..]);

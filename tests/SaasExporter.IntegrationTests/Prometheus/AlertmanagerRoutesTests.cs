@@ -21,6 +21,10 @@ public sealed class AlertmanagerRoutesTests
     [InlineData("product-tickets", "alertname=SaasExporterRowsRejected", "severity=ticket", "team=product")]
     [InlineData("product-tickets", "alertname=ActivationBurn", "severity=ticket", "team=product", "slo=activation-rate")]
     [InlineData("sre-tickets", "alertname=SaasExporterCollectorFailing", "severity=ticket", "team=sre")]
+    [InlineData("oncall-pager", "alertname=SLOErrorBudgetBurn", "severity=page", "team=product", "slo=dau-mau-ratio", "burn_tier=page")]
+    [InlineData("product-tickets", "alertname=SLOErrorBudgetBurn", "severity=ticket", "team=product", "slo=dau-mau-ratio", "burn_tier=slow")]
+    [InlineData("product-tickets", "alertname=SLODataStale", "severity=ticket", "team=product", "slo=dau-mau-ratio")]
+    [InlineData("sre-tickets", "alertname=SLOErrorBudgetBurn", "severity=ticket", "team=sre", "slo=exporter-poll-success")]
     [InlineData("sre-tickets", "alertname=Unlabelled")]
     [InlineData("sre-tickets", "alertname=SomeTicket", "severity=ticket")]
     public async Task Route_SendsLabelsToTheExpectedReceiver(string receiver, params string[] labels)

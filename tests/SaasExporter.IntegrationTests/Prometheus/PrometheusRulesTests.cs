@@ -7,9 +7,9 @@ public sealed class PrometheusRulesTests
 {
     private static readonly string Directory = Repository.PathOf("prometheus");
 
-    public static TheoryData<string> RuleFiles() => [.. System.IO.Directory.GetFiles(Path.Combine(Directory, "rules"), "*.yml").Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> RuleFiles() => [.. YmlFiles("rules")];
 
-    public static TheoryData<string> RuleTests() => [.. System.IO.Directory.GetFiles(Path.Combine(Directory, "tests"), "*.yml").Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> RuleTests() => [.. YmlFiles("tests")];
 
     [Fact]
     public async Task Config_IsValidWithItsRuleFiles()
@@ -23,7 +23,7 @@ public sealed class PrometheusRulesTests
     [MemberData(nameof(RuleFiles))]
     public async Task RuleFile_PassesCheckWithLintFatal(string file)
     {
-        var (exitCode, output) = await Promtool.RunAsync(["check", "rules", "--lint-fatal", Path.Combine("rules", file)], Directory);
+        var (exitCode, output) = await Promtool.RunAsync(["check", "rules", "--lint-fatal", file], Directory);
 
         Assert.True(exitCode == 0, output);
     }
@@ -32,7 +32,7 @@ public sealed class PrometheusRulesTests
     [MemberData(nameof(RuleTests))]
     public async Task RuleTest_Passes(string file)
     {
-        var (exitCode, output) = await Promtool.RunAsync(["test", "rules", Path.Combine("tests", file)], Directory);
+        var (exitCode, output) = await Promtool.RunAsync(["test", "rules", file], Directory);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
@@ -54,4 +54,10 @@ public sealed class PrometheusRulesTests
 
         Assert.All(contract, name => Assert.Contains($"- record: {name}\n", rules, StringComparison.Ordinal));
     }
+
+    /// <summary>Hand-written files and the generated SLO files of the slo/ subdirectory, relative to prometheus/.</summary>
+    private static IEnumerable<string> YmlFiles(string directory) =>
+        System.IO.Directory.GetFiles(Path.Combine(Directory, directory), "*.yml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Directory, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
 }

@@ -1,0 +1,65 @@
+namespace SaasExporter.Slo;
+
+/// <summary>
+/// Chooses the multi-window multi-burn-rate tiers of an SLO. Without alert policies the windows scale with the SLO
+/// period (study section 6.3): page = 5% of the budget in about P/112, fast = 10% in about P/28, slow = burn 1 over
+/// about P/7, long windows rounded to a ladder and short windows = long / 12. A tier whose factor times the error
+/// budget is 1 or more cannot fire (the error ratio never exceeds 1) and is dropped with a warning.
+/// </summary>
+public static class BurnRatePlanner
+{
+    private static readonly TimeSpan[] Ladder =
+        [.. new[] { 1, 2, 3, 6, 12, 24, 48, 72, 96, 168, 336, 672 }.Select(h => TimeSpan.FromHours(h))];
+
+    public static IReadOnlyList<BurnTier> DefaultTiers(TimeSpan period)
+    {
+        var page = Tier("page", "page", period, period / 112, 0.05m);
+        var fast = Tier("fast", "ticket", period, period / 28, 0.10m);
+        var slowLong = Nearest(period / 7);
+        var slow = new BurnTier("slow", "ticket", slowLong, Short(slowLong), 1m, TimeSpan.Zero);
+        return [page, fast, slow];
+    }
+
+    /// <summary>The tiers that can fire; a warning per dropped tier.</summary>
+    public static IReadOnlyList<BurnTier> Plan(SloDefinition slo, Diagnostics diagnostics)
+    {
+        var candidates = slo.ExplicitTiers.Count > 0 ? slo.ExplicitTiers : DefaultTiers(slo.Period);
+        var field = slo.ExplicitTiers.Count > 0 ? "spec.alertPolicies" : "spec.objectives[0].target";
+        var kept = new List<BurnTier>();
+        foreach (var tier in candidates)
+        {
+            var threshold = tier.Factor * slo.ErrorBudget;
+            if (threshold >= 1m)
+            {
+                diagnostics.Warning(slo.File, $"SLO/{slo.Name}", field,
+                    $"tier {tier.Name} ({Describe(tier)}) cannot fire: {SliSemantics.Number(tier.Factor)} x error budget {SliSemantics.Number(slo.ErrorBudget)} = {SliSemantics.Number(threshold)} >= 1; dropped");
+                continue;
+            }
+
+            kept.Add(tier);
+        }
+
+        if (kept.Count == 0)
+        {
+            diagnostics.Error(slo.File, $"SLO/{slo.Name}", field,
+                $"no burn-rate tier can fire with error budget {SliSemantics.Number(slo.ErrorBudget)} (every factor x budget >= 1): lower the target or the factors");
+        }
+
+        return kept;
+    }
+
+    public static string Describe(BurnTier tier) =>
+        $"{Durations.Format(tier.LongWindow)}/{Durations.Format(tier.ShortWindow)} x{SliSemantics.Number(tier.Factor)}";
+
+    private static BurnTier Tier(string name, string severity, TimeSpan period, TimeSpan ideal, decimal budgetFraction)
+    {
+        var longWindow = Nearest(ideal);
+        var factor = Math.Round(budgetFraction * (decimal)(period / longWindow), 4);
+        return new BurnTier(name, severity, longWindow, Short(longWindow), factor, TimeSpan.Zero);
+    }
+
+    private static TimeSpan Short(TimeSpan longWindow) => TimeSpan.FromMinutes(Math.Max(1, Math.Round(longWindow.TotalMinutes / 12)));
+
+    private static TimeSpan Nearest(TimeSpan ideal) =>
+        Ladder.MinBy(w => Math.Abs(Math.Log(w.TotalHours / ideal.TotalHours)));
+}

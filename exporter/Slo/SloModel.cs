@@ -1,0 +1,68 @@
+namespace SaasExporter.Slo;
+
+/// <summary>How an SLI turns into an error ratio over a window.</summary>
+public enum SliKind
+{
+    /// <summary>thresholdMetric, Occurrences: every evaluation is one occurrence, good when value op threshold.</summary>
+    Threshold,
+
+    /// <summary>ratioMetric of gauges (counter: false), Timeslices: every evaluation is a slice, good when good/total meets timeSliceTarget.</summary>
+    GaugeRatio,
+
+    /// <summary>ratioMetric of counters (counter: true), Occurrences: events counted with increase().</summary>
+    CounterRatio,
+}
+
+/// <summary>A PromQL vector selector with equality matchers only: metric{label="value", ...}.</summary>
+public sealed record Selector(string Metric, IReadOnlyList<KeyValuePair<string, string>> Matchers)
+{
+    public string Text => Matchers.Count == 0
+        ? Metric
+        : $"{Metric}{{{string.Join(", ", Matchers.Select(m => $"{m.Key}=\"{m.Value}\""))}}}";
+
+    /// <summary>True when every series this selector matches is also matched by <paramref name="other"/>.</summary>
+    public bool IsNarrowerThan(Selector other) =>
+        Metric == other.Metric && other.Matchers.All(m => Matchers.Contains(m)) && Matchers.Count > other.Matchers.Count;
+}
+
+public sealed record SliDefinition(
+    SliKind Kind,
+    Selector? Value,
+    string? Op,
+    decimal? Threshold,
+    Selector? Good,
+    Selector? Bad,
+    Selector? Total)
+{
+    public IEnumerable<Selector> Inputs => new[] { Value, Good, Bad, Total }.OfType<Selector>();
+}
+
+/// <summary>A calendar-aligned window (UTC only): the period restarts at each boundary.</summary>
+public sealed record CalendarWindow(string Unit, DateTimeOffset Start);
+
+/// <summary>One burn-rate alert tier: both windows above factor x error budget.</summary>
+public sealed record BurnTier(string Name, string Severity, TimeSpan LongWindow, TimeSpan ShortWindow, decimal Factor, TimeSpan For);
+
+/// <summary>An OpenSLO SLO after reading, reference resolution and validation.</summary>
+public sealed record SloDefinition(
+    string File,
+    string Name,
+    string DisplayName,
+    string Description,
+    string Service,
+    string Team,
+    TimeSpan Period,
+    string PeriodText,
+    CalendarWindow? Calendar,
+    string BudgetingMethod,
+    decimal Target,
+    decimal? TimeSliceTarget,
+    TimeSpan? TimeSliceWindow,
+    SliDefinition Sli,
+    IReadOnlyList<BurnTier> ExplicitTiers,
+    int MinEvents)
+{
+    public decimal ErrorBudget => 1m - Target;
+
+    public string Id => $"{Service}-{Name}";
+}
