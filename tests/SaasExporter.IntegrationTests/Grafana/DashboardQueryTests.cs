@@ -18,12 +18,6 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, IT
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> PendingMetrics = new Dictionary<string, string>
     {
-        ["sloth_slo_info"] = "lands with issue 5 (generated SLO rules)",
-        ["slo:sli_error:ratio_rate"] = "lands with issue 5 (generated SLO rules)",
-        ["slo:objective:ratio"] = "lands with issue 5 (generated SLO rules)",
-        ["slo:error_budget:ratio"] = "lands with issue 5 (generated SLO rules)",
-        ["slo:period_error_budget_remaining:ratio"] = "lands with issue 5 (generated SLO rules)",
-        ["slo:current_burn_rate:ratio"] = "lands with issue 5 (generated SLO rules)",
     };
 
     /// <summary>Panels (dashboard uid, panel title) whose queries may correctly be empty on the seeded stack.</summary>
