@@ -42,7 +42,13 @@ public static partial class Durations
             return $"{duration.Ticks / TimeSpan.TicksPerHour}h";
         }
 
-        return $"{(long)Math.Round(duration.TotalMinutes)}m";
+        if (duration.Ticks % TimeSpan.TicksPerMinute == 0)
+        {
+            return $"{duration.Ticks / TimeSpan.TicksPerMinute}m";
+        }
+
+        // Short windows of time-compressed SLOs (a 1m long window gives a 5s short one).
+        return $"{(long)Math.Round(duration.TotalSeconds)}s";
     }
 
     [GeneratedRegex("^([0-9]+)([mhdwMQY])$")]

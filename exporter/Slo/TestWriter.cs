@@ -11,13 +11,17 @@ namespace SaasExporter.Slo;
 /// </summary>
 public static class TestWriter
 {
-    private static readonly int[] StepMinutes = [30, 15, 10, 5, 2, 1];
+    /// <summary>Candidate evaluation steps, coarsest first; seconds only serve time-compressed SLOs.</summary>
+    private static readonly TimeSpan[] Steps =
+    [
+        .. new[] { 30, 15, 10, 5, 2, 1 }.Select(m => TimeSpan.FromMinutes(m)),
+        .. new[] { 30, 10, 5, 2, 1 }.Select(s => TimeSpan.FromSeconds(s)),
+    ];
 
     public static string Write(SloDefinition slo, IReadOnlyList<BurnTier> tiers, string source, string ruleFile)
     {
         var fireTimes = tiers.Select(t => FireTime(slo, t)).ToList();
-        var step = TimeSpan.FromMinutes(StepMinutes.First(m =>
-            TimeSpan.FromMinutes(m) * 2 <= tiers.Min(t => t.ShortWindow) && TimeSpan.FromMinutes(m) * 8 <= fireTimes.Min()));
+        var step = Steps.First(s => s * 2 <= tiers.Min(t => t.ShortWindow) && s * 8 <= fireTimes.Min());
         var longest = tiers.Max(t => t.LongWindow);
         var prefix = (int)Math.Ceiling(longest / step) + 2;
 

@@ -35,7 +35,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         ?? throw new InvalidOperationException("prometheus not found: install it with `apt-get install prometheus` (tests/run does this) or set SAAS_EXPORTER_PROMETHEUS");
 
     /// <summary>Starts Prometheus scraping the exporter at <paramref name="exporterAddress"/> and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(Uri exporterAddress, Uri? alertmanager = null, Func<string, string>? rewriteRules = null)
+    public static async Task<PrometheusServer> StartAsync(Uri exporterAddress, Uri? alertmanager = null, Func<string, string, string>? rewriteRules = null)
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;

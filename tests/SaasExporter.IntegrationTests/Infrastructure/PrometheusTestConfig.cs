@@ -14,11 +14,11 @@ public static class PrometheusTestConfig
 
     /// <summary>
     /// The test configuration. With <paramref name="alertmanagerTarget"/>, alerts go to that Alertmanager. With
-    /// <paramref name="rewriteRules"/>, every rule file is copied through it into <paramref name="rulesCopy"/> and the copies
+    /// <paramref name="rewriteRules"/> (file name, content -> content), every rule file is copied through it into <paramref name="rulesCopy"/> and the copies
     /// are loaded instead (time-compressed <c>for:</c> durations for an end-to-end test, say).
     /// </summary>
     public static string Generate(string exporterTarget, string selfTarget, string? shippedConfig = null,
-        string? alertmanagerTarget = null, Func<string, string>? rewriteRules = null, string? rulesCopy = null)
+        string? alertmanagerTarget = null, Func<string, string, string>? rewriteRules = null, string? rulesCopy = null)
     {
         var directory = Repository.PathOf("prometheus");
         var yaml = new YamlStream();
@@ -76,7 +76,7 @@ public static class PrometheusTestConfig
         return writer.ToString();
     }
 
-    private static IEnumerable<string> CopyRules(IEnumerable<string> patterns, Func<string, string> rewrite, string directory)
+    private static IEnumerable<string> CopyRules(IEnumerable<string> patterns, Func<string, string, string> rewrite, string directory)
     {
         var index = 0;
         foreach (var pattern in patterns)
@@ -90,7 +90,7 @@ public static class PrometheusTestConfig
             foreach (var file in Directory.GetFiles(folder, Path.GetFileName(pattern)).Order(StringComparer.Ordinal))
             {
                 var copy = Path.Combine(directory, $"{index++:D3}-{Path.GetFileName(file)}");
-                File.WriteAllText(copy, rewrite(File.ReadAllText(file)));
+                File.WriteAllText(copy, rewrite(Path.GetFileName(file), File.ReadAllText(file)));
                 yield return copy;
             }
         }
