@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using SaasExporter.IntegrationTests.Infrastructure;
+
+namespace SaasExporter.IntegrationTests.Stack;
+
+/// <summary>
+/// tests/local-stack, the stack without Docker from Debian packages: it comes up on loopback with the project's own
+/// files (every scrape target up, every rule loaded, alerts reaching Alertmanager), and goes down leaving nothing behind.
+/// </summary>
+public sealed class LocalStackTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string command, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(Repository.PathOf("tests", "local-stack"), [command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task<JsonElement> QueryAsync(HttpClient client, string path)
+    {
+        using var document = JsonDocument.Parse(await client.GetStringAsync(new Uri(path, UriKind.Relative)));
+        return document.RootElement.GetProperty("data").Clone();
+    }
+
+    [Fact]
+    public async Task UpServesTheWholeStackOnLoopback_AndDownLeavesNothing()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"saas-local-stack-{Guid.NewGuid():N}");
+        var prometheusPort = FreePort();
+        var alertmanagerPort = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["STACK_DIR"] = directory,
+            ["PG_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EXPORTER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PROMETHEUS_PORT"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ALERTMANAGER_PORT"] = alertmanagerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SINK_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SCALE"] = "0.02",
+            ["INTERVAL"] = "1s",
+            ["SIMULATE"] = "0",
+        };
+
+        try
+        {
+            var (upCode, upOutput) = await RunAsync("up", environment);
+            Assert.True(upCode == 0, upOutput);
+
+            using var prometheus = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{prometheusPort}/") };
+            using var alertmanager = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{alertmanagerPort}/") };
+            var clock = Stopwatch.StartNew();
+            string[] jobs = [];
+            var alerts = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(120) && (jobs.Length < 3 || alerts == 0))
+            {
+                await Task.Delay(1000);
+                var up = await QueryAsync(prometheus, "api/v1/query?query=up%20%3D%3D%201");
+                jobs = [.. up.GetProperty("result").EnumerateArray().Select(r => r.GetProperty("metric").GetProperty("job").GetString()!).Order()];
+                using var received = JsonDocument.Parse(await alertmanager.GetStringAsync(new Uri("api/v2/alerts", UriKind.Relative)));
+                alerts = received.RootElement.GetArrayLength();
+            }
+
+            Assert.Equal(["alertmanager", "prometheus", "saas-exporter"], jobs);
+            // The demo data breaks the contract on purpose, so SaasExporterRowsRejected reaches Alertmanager.
+            Assert.True(alerts > 0, "no alert reached Alertmanager");
+            var rules = await QueryAsync(prometheus, "api/v1/rules");
+            var loaded = rules.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("rules").GetArrayLength());
+            Assert.True(loaded > 500, $"only {loaded} rules loaded");
+            Assert.All(rules.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()),
+                r => Assert.Equal("ok", r.GetProperty("health").GetString()));
+        }
+        finally
+        {
+            var (downCode, downOutput) = await RunAsync("down", environment);
+            Assert.True(downCode == 0, downOutput);
+        }
+
+        Assert.False(Directory.Exists(directory));
+        using var probe = new TcpClient();
+        await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, prometheusPort));
+    }
+}
