@@ -69,11 +69,9 @@ public static partial class CustomCollectorFile
         return reader.Errors.Count > 0 ? new CustomCollectorLoad([], reader.Errors) : new CustomCollectorLoad(collectors!, []);
     }
 
+    /// <summary>Metric and label names alike (no colons: those are for recording rules).</summary>
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex MetricName();
-
-    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex LabelName();
+    private static partial Regex PrometheusName();
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex CollectorName();
@@ -243,7 +241,7 @@ public static partial class CustomCollectorFile
             foreach (var label in allLabels.Distinct(StringComparer.Ordinal))
             {
                 var at = Child(map, "labels") ?? Child(map, "static_labels");
-                if (!LabelName().IsMatch(label) || label.StartsWith("__", StringComparison.Ordinal))
+                if (!PrometheusName().IsMatch(label) || label.StartsWith("__", StringComparison.Ordinal))
                 {
                     Error(at, "labels", $"'{label}' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
                 }
@@ -271,7 +269,7 @@ public static partial class CustomCollectorFile
 
         private void CheckName(YamlNode at, string name, MetricType type)
         {
-            if (!MetricName().IsMatch(name) || name.StartsWith("__", StringComparison.Ordinal))
+            if (!PrometheusName().IsMatch(name) || name.StartsWith("__", StringComparison.Ordinal))
             {
                 Error(at, "name", "is not a valid metric name ([a-zA-Z_][a-zA-Z0-9_]*; colons are for recording rules)");
                 return;

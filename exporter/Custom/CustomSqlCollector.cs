@@ -35,9 +35,7 @@ internal sealed class CustomSqlCollector : IMetricCollector
 
     public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
-        var runs = _definition.Windows.Count == 0
-            ? [(Label: (string?)null, Parameters: (object)new { now })]
-            : _definition.Windows.Select(w => (Label: (string?)w.Label, Parameters: (object)new { now, window = w.Length, window_start = now - w.Length })).ToList();
+        var runs = Runs(now);
 
         // Describing first parses every statement without running any: a text holding a second statement (a COMMIT
         // followed by a write, say) is refused before anything in it executes.
@@ -81,8 +79,13 @@ internal sealed class CustomSqlCollector : IMetricCollector
     }
 
     /// <summary>The parameters of a collector's first run at an instant, for describing its query.</summary>
-    public object ParametersAt(DateTimeOffset now) =>
-        _definition.Windows.Count == 0 ? new { now } : new { now, window = _definition.Windows[0].Length, window_start = now - _definition.Windows[0].Length };
+    public object ParametersAt(DateTimeOffset now) => Runs(now)[0].Parameters;
+
+    /// <summary>One run per declared window (its label and parameters), or a single unlabelled run with @now only.</summary>
+    private List<(string? Label, object Parameters)> Runs(DateTimeOffset now) =>
+        _definition.Windows.Count == 0
+            ? [(null, new { now })]
+            : [.. _definition.Windows.Select(w => ((string?)w.Label, (object)new { now, window = w.Length, window_start = now - w.Length }))];
 }
 
 /// <summary>A user-defined query cannot feed its metrics: wrong number of statements or a missing column.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
-using SaasExporter.Publishing;
 using SaasExporter.Custom;
 
 namespace SaasExporter.Hosting;
@@ -55,8 +54,8 @@ public static class ExporterConfiguration
         }
 
         var builtIn = provider.GetServices<IMetricCollector>().Where(c => c is not CustomSqlCollector).ToList();
+        // The exporter's own saas_exporter_* series fall under the reserved saas_ prefix the file reader enforces.
         var metrics = builtIn.SelectMany(c => c.Families.Select(f => (f.Name, c.Name)))
-            .Concat(SelfMetrics.Names.Select(name => (name, "exporter")))
             .ToDictionary(m => m.Item1, m => m.Item2, StringComparer.Ordinal);
         var errors = CustomCollectorFile.Load(path, metrics, [.. builtIn.Select(c => c.Name)]).Errors;
         return [.. errors.Select(e => $"{nameof(ExporterOptions.CustomCollectorsFile)}: {e}")];

@@ -58,17 +58,6 @@ public sealed class SelfMetrics
 
     public Gauge Degraded { get; }
 
-    /// <summary>Every family name this class exposes (histogram parts included): user metrics may not take them.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-    [
-        "saas_exporter_collector_up", "saas_exporter_collector_last_success_timestamp_seconds",
-        "saas_exporter_collector_duration_seconds", "saas_exporter_collector_duration_seconds_bucket",
-        "saas_exporter_collector_duration_seconds_sum", "saas_exporter_collector_duration_seconds_count",
-        "saas_exporter_collector_runs_total", "saas_exporter_collector_enabled", "saas_exporter_collector_interval_seconds",
-        "saas_exporter_database_up", "saas_exporter_rows_rejected_total", "saas_exporter_identity_violations_total",
-        "saas_exporter_collector_degraded", "saas_exporter_build_info",
-    ];
-
     /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
     public void Declare(string collector, bool enabled, TimeSpan interval)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using YamlDotNet.RepresentationModel;
 
 namespace SaasExporter.IntegrationTests.Infrastructure;
@@ -34,7 +33,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-alertmanager-").FullName;
-        var listen = $"127.0.0.1:{FreePort()}";
+        var listen = $"127.0.0.1:{LoopbackPort.Free()}";
         var config = Path.Combine(root, "alertmanager.yml");
         await File.WriteAllTextAsync(config, TestConfig(sink));
 
@@ -151,12 +150,6 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         return writer.ToString();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

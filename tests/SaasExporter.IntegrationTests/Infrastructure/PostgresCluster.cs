@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Dapper;
 using Npgsql;
 
@@ -39,7 +37,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", root], asPostgres: false);
         }
 
-        var cluster = new PostgresCluster(bin, root, FreePort());
+        var cluster = new PostgresCluster(bin, root, LoopbackPort.Free());
         await cluster.RunToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]);
         await cluster.StartServerAsync();
         return cluster;
@@ -89,12 +87,6 @@ public sealed class PostgresCluster : IAsyncDisposable
                 "(tests/run does this) or set SAAS_EXPORTER_PG_BINDIR to their directory");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private Task RunToolAsync(string tool, string[] arguments) =>
         RunAsync(Path.Combine(_bin, tool), arguments, asPostgres: Environment.IsPrivilegedProcess);

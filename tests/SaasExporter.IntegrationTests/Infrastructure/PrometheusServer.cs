@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace SaasExporter.IntegrationTests.Infrastructure;
@@ -39,7 +38,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var listen = $"127.0.0.1:{port}";
         var config = Path.Combine(root, "prometheus.yml");
         var rulesCopy = Directory.CreateDirectory(Path.Combine(root, "rules")).FullName;
@@ -207,12 +206,6 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>A PromQL query that Prometheus rejected (parse or execution error).</summary>

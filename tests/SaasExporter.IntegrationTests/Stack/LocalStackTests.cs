@@ -12,12 +12,6 @@ namespace SaasExporter.IntegrationTests.Stack;
 /// </summary>
 public sealed class LocalStackTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string command, Dictionary<string, string> environment)
     {
@@ -49,16 +43,16 @@ public sealed class LocalStackTests
     public async Task UpServesTheWholeStackOnLoopback_AndDownLeavesNothing()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"saas-local-stack-{Guid.NewGuid():N}");
-        var prometheusPort = FreePort();
-        var alertmanagerPort = FreePort();
+        var prometheusPort = LoopbackPort.Free();
+        var alertmanagerPort = LoopbackPort.Free();
         var environment = new Dictionary<string, string>
         {
             ["STACK_DIR"] = directory,
-            ["PG_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["EXPORTER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PG_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EXPORTER_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PROMETHEUS_PORT"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ALERTMANAGER_PORT"] = alertmanagerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["SINK_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SINK_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SCALE"] = "0.02",
             ["INTERVAL"] = "1s",
             ["SIMULATE"] = "0",
