@@ -41,9 +41,9 @@ internal sealed class AdoptionCollector : IMetricCollector, ICollectorDefinition
         GROUP BY bucket.label
         """;
 
-    private static readonly MetricFamily FeatureActiveUsers = new("saas_feature_active_users",
+    internal static readonly MetricFamily FeatureActiveUsers = new("saas_feature_active_users",
         "Distinct users with a qualifying event of the feature in the rolling window.", "feature", "window");
-    private static readonly MetricFamily FeaturesUsedUsers = new("saas_features_used_users",
+    internal static readonly MetricFamily FeaturesUsedUsers = new("saas_features_used_users",
         "Active users in the window by number of distinct configured features they used (0, 1, ... 5+).", "features", "window");
 
     private readonly ExporterOptions _options;

@@ -52,13 +52,13 @@ internal sealed class EngagementCollector : IMetricCollector, ICollectorDefiniti
         GROUP BY pl.name
         """;
 
-    private static readonly MetricFamily ActiveUsers = new("saas_active_users",
+    internal static readonly MetricFamily ActiveUsers = new("saas_active_users",
         "Distinct users or accounts with a qualifying event in the rolling window (now - window, now].", "entity", "window");
-    private static readonly MetricFamily ActiveDaysUsers = new("saas_active_days_users",
+    internal static readonly MetricFamily ActiveDaysUsers = new("saas_active_days_users",
         "Users by exact number of distinct active calendar days among the 30 calendar days ending today (L30 curve).", "days");
-    private static readonly MetricFamily PowerUsers = new("saas_power_users",
+    internal static readonly MetricFamily PowerUsers = new("saas_power_users",
         "Users active on at least PowerUserMinDays of the 30 calendar days ending today.");
-    private static readonly MetricFamily PlatformActiveUsers = new("saas_platform_active_users",
+    internal static readonly MetricFamily PlatformActiveUsers = new("saas_platform_active_users",
         "Distinct users with a qualifying event on the platform in the rolling window.", "platform", "window");
 
     private readonly ExporterOptions _options;

@@ -16,7 +16,7 @@ internal sealed class ResurrectionCollector(IOptions<ExporterOptions> options) :
 
     static string ICollectorDefinition.CollectorName => CollectorName;
 
-    private static readonly Window DormancyWindow = Window.Parse("30d");
+    internal static readonly Window DormancyWindow = Window.Parse("30d");
 
     // Recent activity comes from one scan of the last 2W; "ever active before now-2W" is an index probe per user
     // (events (user_id, occurred_at)) instead of a scan of the whole history.
@@ -42,9 +42,9 @@ internal sealed class ResurrectionCollector(IOptions<ExporterOptions> options) :
         SELECT count(*)::float8 AS dormant, count(*) FILTER (WHERE resurrected)::float8 AS resurrected FROM dormant
         """;
 
-    private static readonly MetricFamily DormantUsers = new("saas_dormant_users_window_start",
+    internal static readonly MetricFamily DormantUsers = new("saas_dormant_users_window_start",
         "Users active at some time up to now-2W and not in (now-2W, now-W]: dormant when the window started.", "window");
-    private static readonly MetricFamily ResurrectedUsers = new("saas_resurrected_users",
+    internal static readonly MetricFamily ResurrectedUsers = new("saas_resurrected_users",
         "Of the users dormant at the window start, those with a qualifying event in (now-W, now].", "window");
 
     private readonly ExporterOptions _options = options.Value;

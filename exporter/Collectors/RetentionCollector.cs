@@ -21,7 +21,7 @@ internal sealed class RetentionCollector(IOptions<ExporterOptions> options) : IM
 
     // Reaches back past the oldest day any output reads: the D90 cohort starts 118 days before today; the weekly
     // table's oldest cohort starts at most 83 days before today, and activity is read from 57 days back at most.
-    private static readonly TimeSpan SignupHistory = TimeSpan.FromDays(121);
+    internal static readonly TimeSpan SignupHistory = TimeSpan.FromDays(121);
     private static readonly TimeSpan ActivityHistory = TimeSpan.FromDays(86);
 
     private const string Sql = $$"""
@@ -85,13 +85,13 @@ internal sealed class RetentionCollector(IOptions<ExporterOptions> options) : IM
         GROUP BY cell.monday, cell.week
         """;
 
-    private static readonly MetricFamily RetentionCohortUsers = new("saas_retention_cohort_users",
+    internal static readonly MetricFamily RetentionCohortUsers = new("saas_retention_cohort_users",
         "Users whose signup day lies in the 28 calendar days ending N+1 days before today (91 for d90).", "retention");
-    private static readonly MetricFamily RetentionRetainedUsers = new("saas_retention_retained_users",
+    internal static readonly MetricFamily RetentionRetainedUsers = new("saas_retention_retained_users",
         "Of the retention cohort, users active on calendar day d0+N (any of d0+61..d0+90 for d90).", "retention");
-    private static readonly MetricFamily CohortUsers = new("saas_cohort_users",
+    internal static readonly MetricFamily CohortUsers = new("saas_cohort_users",
         "Users who signed up in the ISO week (Monday start, reporting time zone); the 12 weeks ending with the current one.", "cohort");
-    private static readonly MetricFamily CohortRetainedUsers = new("saas_cohort_retained_users",
+    internal static readonly MetricFamily CohortRetainedUsers = new("saas_cohort_retained_users",
         "Users of the ISO-week signup cohort with a qualifying event in the week that many weeks later; only ended weeks.", "cohort", "week");
 
     private readonly ExporterOptions _options = options.Value;

@@ -62,6 +62,9 @@ public sealed class ExporterOptions
     /// </summary>
     public string? CustomCollectorsFile { get; set; }
 
+    /// <summary>Whether engagement, adoption, retention and resurrection come from SQL or the incremental index.</summary>
+    public EventMetricsOptions EventMetrics { get; set; } = new();
+
     /// <summary>The account health model: weights, band thresholds and what counts as slow or at risk.</summary>
     public AccountHealthOptions AccountHealth { get; set; } = new();
 

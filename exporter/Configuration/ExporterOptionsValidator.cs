@@ -18,6 +18,11 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
         ValidateAnnotations(options, "", errors);
         ValidateAnnotations(options.Database, "Database:", errors);
         ValidateAnnotations(options.AccountHealth, "AccountHealth:", errors);
+        ValidateAnnotations(options.EventMetrics, "EventMetrics:", errors);
+        if (!Enum.IsDefined(options.EventMetrics.Source))
+        {
+            errors.Add($"EventMetrics:Source = {(int)options.EventMetrics.Source}: expected sql or incremental");
+        }
         var health = options.AccountHealth;
         if (health.UsageWeight + health.SupportWeight + health.SentimentWeight + health.BillingWeight == 0)
         {

@@ -42,6 +42,16 @@ internal sealed class QueryRunner(NpgsqlDataSource dataSource) : IQueryRunner
             return [.. rows.Cast<IDictionary<string, object?>>()];
         }
 
+        public async Task StreamAsync(string sql, object? parameters, Action<IDataRecord> onRow, CancellationToken cancellationToken)
+        {
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                sql, parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                onRow(reader);
+            }
+        }
+
         public async Task<QueryShape> DescribeAsync(string sql, object? parameters, CancellationToken cancellationToken)
         {
             // SchemaOnly sends Parse and Describe, never Execute: nothing in the text runs, yet every statement is

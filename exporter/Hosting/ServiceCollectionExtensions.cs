@@ -5,6 +5,7 @@ using SaasExporter.Collectors;
 using SaasExporter.Configuration;
 using SaasExporter.Custom;
 using SaasExporter.Database;
+using SaasExporter.Incremental;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
 
@@ -34,7 +35,7 @@ public static class ServiceCollectionExtensions
             .PostConfigure(o => o.ApplyDefaults())
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ExporterOptions>, ExporterOptionsValidator>();
-        return services.AddCollectors().AddCustomCollectors(configuration);
+        return services.AddCollectors(IncrementalEventMetrics(configuration)).AddCustomCollectors(configuration);
     }
 
     /// <summary>
@@ -60,16 +61,25 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Whether EventMetrics:Source selects the activity index. A value that is neither sql nor incremental registers
+    /// the SQL collectors here; configuration validation then refuses to start.
+    /// </summary>
+    private static bool IncrementalEventMetrics(IConfiguration configuration) =>
+        string.Equals(configuration[$"{nameof(ExporterOptions.EventMetrics)}:{nameof(EventMetricsOptions.Source)}"],
+            nameof(EventMetricsSource.Incremental), StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The built-in collectors. Adding a metric family: write its collector file and add one line here.</summary>
-    private static IServiceCollection AddCollectors(this IServiceCollection services) => services
-        .AddCollector<EngagementCollector>()
+    private static IServiceCollection AddCollectors(this IServiceCollection services, bool incremental) => services
+        .AddActivityIndex(incremental)
+        .AddEventCollector<EngagementCollector, IndexedEngagementCollector>(incremental)
         .AddCollector<SessionCollector>()
         .AddCollector<ActivationCollector>()
         .AddCollector<RevenueCollector>()
         .AddCollector<AcquisitionCollector>()
-        .AddCollector<AdoptionCollector>()
-        .AddCollector<RetentionCollector>()
-        .AddCollector<ResurrectionCollector>()
+        .AddEventCollector<AdoptionCollector, IndexedAdoptionCollector>(incremental)
+        .AddEventCollector<RetentionCollector, IndexedRetentionCollector>(incremental)
+        .AddEventCollector<ResurrectionCollector, IndexedResurrectionCollector>(incremental)
         .AddCollector<SupportCollector>()
         .AddCollector<SurveyCollector>()
         .AddCollector<AccountHealthCollector>();
@@ -79,6 +89,31 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(new KnownCollector(T.CollectorName, T.DefaultSchedule));
         services.AddSingleton<IMetricCollector, T>();
+        return services;
+    }
+
+    /// <summary>An event-derived collector: its SQL reference implementation, or the same families from the activity index.</summary>
+    private static IServiceCollection AddEventCollector<TSql, TIndexed>(this IServiceCollection services, bool incremental)
+        where TSql : class, IMetricCollector, ICollectorDefinition
+        where TIndexed : class, IMetricCollector
+    {
+        if (!incremental)
+        {
+            return services.AddCollector<TSql>();
+        }
+
+        services.AddSingleton(new KnownCollector(TSql.CollectorName, TSql.DefaultSchedule));
+        services.AddSingleton<IMetricCollector, TIndexed>();
+        return services;
+    }
+
+    private static IServiceCollection AddActivityIndex(this IServiceCollection services, bool incremental)
+    {
+        if (incremental)
+        {
+            services.AddSingleton<ActivityIndexStore>();
+        }
+
         return services;
     }
 

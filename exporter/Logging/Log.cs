@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Serving /metrics on {Url} with collectors: {Collectors}")]
     public static partial void Serving(ILogger logger, string url, string collectors);
+
+    [LoggerMessage(8, LogLevel.Information, "Activity index loaded: {Users} users, {Megabytes:F1} MB, in {Seconds:F1} s")]
+    public static partial void IndexLoaded(ILogger logger, int users, double megabytes, double seconds);
+
+    [LoggerMessage(9, LogLevel.Warning, "Activity index load failed after {Seconds:F1} s: {Error}")]
+    public static partial void IndexLoadFailed(ILogger logger, double seconds, string error);
 }

@@ -31,6 +31,10 @@ public sealed class SelfMetrics
             new GaugeConfiguration { SuppressInitialValue = true });
         IdentityViolations = factory.CreateCounter("saas_exporter_identity_violations_total",
             "Polls that published nothing because an identity that must hold exactly did not.", ["collector", "identity"]);
+        IndexUsers = factory.CreateGauge("saas_exporter_index_users",
+            "Users held by the incremental activity index (EventMetrics:Source = incremental).", new GaugeConfiguration { SuppressInitialValue = true });
+        IndexBytes = factory.CreateGauge("saas_exporter_index_bytes",
+            "Estimated managed memory held by the incremental activity index.", new GaugeConfiguration { SuppressInitialValue = true });
         var build = factory.CreateGauge("saas_exporter_build_info", "Build information; always 1.", ["version"]);
         build.WithLabels(Version).Set(1);
     }
@@ -57,6 +61,10 @@ public sealed class SelfMetrics
     public Counter IdentityViolations { get; }
 
     public Gauge Degraded { get; }
+
+    public Gauge IndexUsers { get; }
+
+    public Gauge IndexBytes { get; }
 
     /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
     public void Declare(string collector, bool enabled, TimeSpan interval)

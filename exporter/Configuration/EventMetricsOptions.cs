@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SaasExporter.Configuration;
+
+/// <summary>Where the event-derived metrics come from.</summary>
+public enum EventMetricsSource
+{
+    /// <summary>Each poll aggregates the raw events in SQL (the reference implementation).</summary>
+    Sql,
+
+    /// <summary>An in-memory activity index, loaded once and then fed only the events after its watermark.</summary>
+    Incremental,
+}
+
+/// <summary>The incremental activity index (README "Incremental event metrics").</summary>
+public sealed class EventMetricsOptions
+{
+    public EventMetricsSource Source { get; set; } = EventMetricsSource.Sql;
+
+    /// <summary>
+    /// Each poll re-reads events from this long before the watermark, so rows inserted late (with an occurred_at up to
+    /// this far in the past) are still counted. Older late rows wait for the next rebuild.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan Lateness { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wall-clock time between two full rebuilds, which repair deleted, updated and very late rows.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan RebuildInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Statement timeout of the first load and of each rebuild (they read the whole history once).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "02:00:00")]
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Options;
+using SaasExporter.Configuration;
+using SaasExporter.Database;
+using SaasExporter.Logging;
+using SaasExporter.Publishing;
+
+namespace SaasExporter.Incremental;
+
+/// <summary>
+/// Owns the one activity index of the process. The first poll that needs it starts the full load in the background
+/// (its own read-only session, EventMetrics:LoadTimeout) and waits for it, so no index-backed collector succeeds, and
+/// /readyz stays unready, until the index is loaded. Each poll then catches the index up in its own snapshot and
+/// computes from it, one poll at a time. After EventMetrics:RebuildInterval of wall-clock time a fresh index is built
+/// in the background while the old one keeps serving, and replaces it when complete.
+/// </summary>
+internal sealed class ActivityIndexStore(
+    IQueryRunner runner,
+    IOptions<ExporterOptions> options,
+    SelfMetrics self,
+    TimeProvider time,
+    ILogger<ActivityIndexStore> logger) : IDisposable
+{
+    private readonly Lock _sync = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private ActivityIndex? _current;
+    private DateTimeOffset _builtAt;
+    private Task<ActivityIndex>? _building;
+
+    private ExporterOptions Options => options.Value;
+
+    /// <summary>
+    /// Catches the index up to <paramref name="now"/> inside the poll's session and computes from it (reading the small
+    /// relations in the same session). The view's instant is <paramref name="now"/>, or the index's watermark in the
+    /// rare case a rebuild started by a later poll finished first (never more than the lateness allowance ahead).
+    /// </summary>
+    public async Task<T> ReadAsync<T>(DateTimeOffset now, IDbSession db, Func<IndexView, Task<T>> compute, CancellationToken cancellationToken)
+    {
+        while (Promote(now) is { } pending)
+        {
+            // The outcome, success or failure, is taken by the next Promote.
+            await ((Task)pending).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ActivityIndex index;
+            lock (_sync)
+            {
+                index = _current!;
+            }
+
+            if (now < index.Watermark)
+            {
+                if (index.Watermark - now > Options.EventMetrics.Lateness)
+                {
+                    throw new InvalidOperationException(
+                        $"evaluation instant {now:O} is before the activity index watermark {index.Watermark:O} (clock moved back?); rebuilding");
+                }
+
+                now = index.Watermark;
+            }
+
+            await IndexLoader.CatchUpAsync(db, index, now, Options, cancellationToken);
+            self.IndexUsers.Set(index.Count);
+            self.IndexBytes.Set(index.Bytes);
+            var today = await IndexLoader.TodayAsync(db, now, Options.ReportingTimeZone, cancellationToken);
+            return await compute(new IndexView(index, now, today));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Builds a fresh index now and makes it current (tests; the scheduled rebuild does the same in the background).</summary>
+    public async Task RebuildAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var index = await BuildAsync(now, cancellationToken);
+        lock (_sync)
+        {
+            Install(index);
+        }
+    }
+
+    /// <summary>Installs a finished build, starts one when due, and returns the build to wait for when there is no index yet.</summary>
+    private Task<ActivityIndex>? Promote(DateTimeOffset now)
+    {
+        lock (_sync)
+        {
+            if (_building is { IsCompleted: true } done)
+            {
+                _building = null;
+                if (done.IsCompletedSuccessfully)
+                {
+                    Install(done.Result);
+                }
+                else if (_current is null)
+                {
+                    done.GetAwaiter().GetResult();
+                }
+            }
+
+            var due = _current is null
+                || time.GetUtcNow() - _builtAt >= Options.EventMetrics.RebuildInterval
+                || now < _current.Watermark - Options.EventMetrics.Lateness;
+            if (due && _building is null)
+            {
+                _building = Task.Run(() => BuildAsync(now, _stopping.Token));
+            }
+
+            return _current is null ? _building : null;
+        }
+    }
+
+    private void Install(ActivityIndex index)
+    {
+        _current = index;
+        _builtAt = time.GetUtcNow();
+        self.IndexUsers.Set(index.Count);
+        self.IndexBytes.Set(index.Bytes);
+    }
+
+    private async Task<ActivityIndex> BuildAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            var index = await runner.RunAsync(Options.EventMetrics.LoadTimeout,
+                (db, ct) => IndexLoader.LoadAsync(db, now, Options, ct), cancellationToken);
+            Log.IndexLoaded(logger, index.Count, index.Bytes / 1_048_576.0, time.GetElapsedTime(started).TotalSeconds);
+            return index;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.IndexLoadFailed(logger, time.GetElapsedTime(started).TotalSeconds, e.Message);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _gate.Dispose();
+    }
+}
