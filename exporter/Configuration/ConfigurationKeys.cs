@@ -98,6 +98,7 @@ internal static class ConfigurationKeys
         var t when t == typeof(DateTimeOffset) => "ISO-8601 instant (for example 2026-11-01T00:00:00Z)",
         var t when t == typeof(int) => "whole number",
         var t when t == typeof(bool) => "boolean (true or false)",
+        var t when t.IsEnum => $"value ({string.Join(" or ", Enum.GetNames(t).Select(n => n.ToLowerInvariant()))})",
         var t => t.Name,
     };
 }

@@ -56,11 +56,22 @@ internal sealed class ActivityIndex
 
     public long First(int slot) => _first[slot];
 
-    public bool HasGap(int slot) => _gapStart[slot] != None;
+    /// <summary>
+    /// Dormancy at a window start: the user had an event at or before <paramref name="a"/> (now - 2W) and none in
+    /// (a, b = now - W]. Either the last event is at or before a, or the latest long gap (two consecutive events more
+    /// than W apart) starts at or before a and ends after b; the second kind are active again in (b, now]: resurrected.
+    /// Holds for any now at or after every event the index has read.
+    /// </summary>
+    public (bool Dormant, bool Resurrected) Dormancy(int slot, long a, long b)
+    {
+        if (_last[slot] <= a)
+        {
+            return (true, false);
+        }
 
-    public long GapStart(int slot) => _gapStart[slot];
-
-    public long GapEnd(int slot) => _gapEnd[slot];
+        var resurrected = _gapStart[slot] != None && _gapStart[slot] <= a && _gapEnd[slot] > b;
+        return (resurrected, resurrected);
+    }
 
     public long PlatformLast(int slot, int platform) => _platformLast[(slot * Platforms) + platform];
 

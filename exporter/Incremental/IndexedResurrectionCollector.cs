@@ -4,10 +4,7 @@ using SaasExporter.Database;
 namespace SaasExporter.Incremental;
 
 /// <summary>
-/// The dormancy families of <see cref="ResurrectionCollector"/> from the activity index. A user was dormant at the
-/// window start when they had an event at or before A = now-2W and none in (A, B = now-W]: either their last event is
-/// at or before A, or their latest long gap (two consecutive events more than W apart) starts at or before A and ends
-/// after B. The second kind are active again in (B, now]: resurrected.
+/// The dormancy families of <see cref="ResurrectionCollector"/> from the activity index (see <see cref="ActivityIndex.Dormancy"/>).
 /// </summary>
 internal sealed class IndexedResurrectionCollector(ActivityIndexStore store) : IMetricCollector
 {
@@ -39,16 +36,9 @@ internal sealed class IndexedResurrectionCollector(ActivityIndexStore store) : I
                 continue;
             }
 
-            var last = index.Last(slot);
-            if (last <= a)
-            {
-                dormant++;
-            }
-            else if (index.HasGap(slot) && index.GapStart(slot) <= a && index.GapEnd(slot) > b)
-            {
-                dormant++;
-                resurrected++;
-            }
+            var (isDormant, isResurrected) = index.Dormancy(slot, a, b);
+            dormant += isDormant ? 1 : 0;
+            resurrected += isResurrected ? 1 : 0;
         }
 
         return new CollectorResult(

@@ -34,6 +34,10 @@ public sealed class ExporterConfigurationTests
     [InlineData("AccountHealth:YellowMin", "80", "AccountHealth:YellowMin = 80: must not exceed AccountHealth:GreenMin = 70")]
     [InlineData("AccountHealth:UsageWeight", "101", "AccountHealth:UsageWeight = 101: must be between 0 and 100")]
     [InlineData("AccountHealth:Weight", "1", "AccountHealth:Weight: unknown configuration key")]
+    [InlineData("EventMetrics:Source", "cache", "EventMetrics:Source = 'cache': not a valid value (sql or incremental)")]
+    [InlineData("EventMetrics:Lateness", "2.00:00:00", "EventMetrics:Lateness = 2.00:00:00: must be between 00:00:00 and 1.00:00:00")]
+    [InlineData("EventMetrics:RebuildInterval", "00:00:10", "EventMetrics:RebuildInterval = 00:00:10: must be between 00:01:00 and 30.00:00:00")]
+    [InlineData("EventMetrics:Watermark", "1", "EventMetrics:Watermark: unknown configuration key")]
     [InlineData("Collectors:engagement:Enabled", "maybe", "Collectors:engagement:Enabled = 'maybe': not a valid boolean (true or false)")]
     public void Validate_BadValue_NamesTheKeyAndTheValue(string key, string value, string expected)
     {
@@ -48,6 +52,11 @@ public sealed class ExporterConfigurationTests
     public void Validate_UnreadableCustomCollectorsFile_NamesTheKeyAndThePath() =>
         Assert.StartsWith("CustomCollectorsFile: /nonexistent.yml: cannot read the custom collector file:",
             Assert.Single(Validate(("CustomCollectorsFile", "/nonexistent.yml"))));
+
+    [Theory]
+    [InlineData("sql")]
+    [InlineData("Incremental")]
+    public void Validate_EventMetricsSource_AcceptsBothSources(string source) => Assert.Empty(Validate(("EventMetrics:Source", source)));
 
     [Fact]
     public void Validate_DuplicateWindow_IsReported() =>
