@@ -40,7 +40,10 @@ internal sealed class ActivityIndexStore(
         {
             // The outcome, success or failure, is taken by the next Promote.
             await ((Task)pending).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the activity index is still loading; the collector serves once it is loaded", cancellationToken);
+            }
         }
 
         await _gate.WaitAsync(cancellationToken);

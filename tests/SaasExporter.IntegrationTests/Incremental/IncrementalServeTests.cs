@@ -1,0 +1,44 @@
+using SaasExporter.Demo;
+using SaasExporter.IntegrationTests.Infrastructure;
+using static SaasExporter.IntegrationTests.Infrastructure.Instants;
+
+namespace SaasExporter.IntegrationTests.Incremental;
+
+/// <summary>The serving exporter with EventMetrics:Source=incremental: ready only once the index is loaded, same series as SQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class IncrementalServeTests(PostgresFixture postgres)
+{
+    private static readonly string[] Families =
+    [
+        "saas_active_users", "saas_active_days_users", "saas_power_users", "saas_platform_active_users", "saas_feature_active_users",
+        "saas_features_used_users", "saas_dormant_users_window_start", "saas_resurrected_users", "saas_retention_cohort_users",
+        "saas_retention_retained_users", "saas_cohort_users", "saas_cohort_retained_users",
+    ];
+
+    [Fact]
+    public async Task Serve_Incremental_BecomesReadyWithTheIndexLoadedAndServesTheSqlSeries()
+    {
+        var asOf = Utc("2026-11-05T00:00:00Z");
+        var connectionString = await postgres.CreateDatabaseAsync("incremental_serve");
+        await SeededDatabase.SeedAsync(connectionString, "public", new DemoParameters(0.05, 31, asOf, 150));
+        var settings = new Dictionary<string, string?> { ["AsOf"] = Iso(asOf), ["ReportingTimeZone"] = "Europe/Berlin" };
+
+        await using var sql = await ExporterUnderTest.StartAsync(connectionString, settings);
+        await sql.WaitReadyAsync();
+        var expected = await sql.ScrapeAsync();
+
+        settings["EventMetrics:Source"] = "incremental";
+        await using var incremental = await ExporterUnderTest.StartAsync(connectionString, settings);
+        await incremental.WaitReadyAsync();
+        var actual = await incremental.ScrapeAsync();
+
+        Assert.True(actual.Value("saas_exporter_index_users") > 100);
+        Assert.True(actual.Value("saas_exporter_index_bytes") > 0);
+        Assert.Null(expected.Get("saas_exporter_index_users"));
+        foreach (var family in Families)
+        {
+            Assert.NotEmpty(expected.Family(family));
+            Assert.Equal(expected.Family(family).OrderBy(p => p.Key), actual.Family(family).OrderBy(p => p.Key));
+        }
+    }
+}
