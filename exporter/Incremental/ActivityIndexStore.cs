@@ -20,11 +20,13 @@ internal sealed class ActivityIndexStore(
     TimeProvider time,
     ILogger<ActivityIndexStore> logger) : IDisposable
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(5);
+
     private readonly Lock _sync = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private ActivityIndex? _current;
-    private DateTimeOffset _builtAt;
+    private DateTimeOffset _nextBuild;
     private Task<ActivityIndex>? _building;
 
     private ExporterOptions Options => options.Value;
@@ -104,10 +106,15 @@ internal sealed class ActivityIndexStore(
                 {
                     done.GetAwaiter().GetResult();
                 }
+                else
+                {
+                    // The old index keeps serving; retry soon, but not at every poll.
+                    _nextBuild = time.GetUtcNow() + TimeSpan.FromTicks(Math.Min(Options.EventMetrics.RebuildInterval.Ticks, RetryDelay.Ticks));
+                }
             }
 
             var due = _current is null
-                || time.GetUtcNow() - _builtAt >= Options.EventMetrics.RebuildInterval
+                || time.GetUtcNow() >= _nextBuild
                 || now < _current.Watermark - Options.EventMetrics.Lateness;
             if (due && _building is null)
             {
@@ -121,7 +128,7 @@ internal sealed class ActivityIndexStore(
     private void Install(ActivityIndex index)
     {
         _current = index;
-        _builtAt = time.GetUtcNow();
+        _nextBuild = time.GetUtcNow() + Options.EventMetrics.RebuildInterval;
         self.IndexUsers.Set(index.Count);
         self.IndexBytes.Set(index.Bytes);
     }
