@@ -54,11 +54,15 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public Task StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
 
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <param name="name">The database name.</param>
+    /// <param name="encoding">A server encoding other than the cluster's UTF8 (SQL_ASCII stores bytes that are not UTF-8).</param>
+    public async Task<string> CreateDatabaseAsync(string name, string? encoding = null)
     {
         await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
         {
-            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+            await connection.ExecuteAsync(encoding is null
+                ? $"CREATE DATABASE \"{name}\""
+                : $"CREATE DATABASE \"{name}\" ENCODING '{encoding}' TEMPLATE template0");
         }
 
         return ConnectionString(name);

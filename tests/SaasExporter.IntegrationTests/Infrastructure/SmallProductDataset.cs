@@ -11,9 +11,9 @@ public static class SmallProductDataset
 {
     public static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 
-    public static async Task<HandBuiltDatabase> CreateAsync(PostgresCluster cluster, string name)
+    public static async Task<HandBuiltDatabase> CreateAsync(PostgresCluster cluster, string name, string? encoding = null)
     {
-        var db = new HandBuiltDatabase(await cluster.CreateDatabaseAsync(name));
+        var db = new HandBuiltDatabase(await cluster.CreateDatabaseAsync(name, encoding));
         await using (var connection = new Npgsql.NpgsqlConnection(db.ConnectionString))
         {
             await connection.OpenAsync();
