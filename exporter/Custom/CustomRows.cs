@@ -25,7 +25,8 @@ internal sealed class RejectionTally
 /// Turns a user query's rows into one metric's samples. A row is dropped (and counted by reason) when a label column
 /// is NULL, the value is NULL, not a number, not finite, or negative for a counter. For gauges and counters, every row
 /// of a label set that occurs more than once is dropped: no row of the set is more right than another. Label sets past
-/// max_series (in query order) are dropped too, so one runaway query cannot flood Prometheus.
+/// max_series (in query order) are dropped too, so one runaway query cannot flood Prometheus. A label value longer than
+/// <see cref="MaxLabelLength"/> characters is a row's text, not a category: the row is dropped too.
 /// </summary>
 internal static class CustomRows
 {
@@ -36,6 +37,10 @@ internal static class CustomRows
     public const string NegativeCounter = "negative_counter";
     public const string DuplicateLabels = "duplicate_labels";
     public const string MaxSeries = "max_series_exceeded";
+    public const string LabelTooLong = "label_too_long";
+
+    /// <summary>Longer label values are refused: a 1 MB value would be copied into every scrape and every sample Prometheus stores.</summary>
+    public const int MaxLabelLength = 1024;
 
     public static void Read(CustomMetricDefinition metric, MetricFamily family, IReadOnlyList<IDictionary<string, object?>> rows,
         string? window, List<Sample> samples, RejectionTally rejected)
@@ -80,6 +85,10 @@ internal static class CustomRows
             }
 
             labels[i] = LabelText(raw);
+            if (labels[i].Length > MaxLabelLength)
+            {
+                return LabelTooLong;
+            }
         }
 
         var cell = row[metric.ValueColumn];

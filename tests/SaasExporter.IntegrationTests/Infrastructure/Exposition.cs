@@ -16,6 +16,9 @@ public sealed partial class Exposition
 
     public string Text { get; }
 
+    /// <summary>Every series, keyed as <see cref="Key"/> does.</summary>
+    public IReadOnlyDictionary<string, double> Series => _series;
+
     public static Exposition Parse(string text)
     {
         var series = new Dictionary<string, double>(StringComparer.Ordinal);

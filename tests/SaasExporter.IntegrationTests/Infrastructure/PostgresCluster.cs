@@ -13,12 +13,14 @@ public sealed class PostgresCluster : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _root;
+    private readonly string _settings;
 
-    private PostgresCluster(string bin, string root, int port)
+    private PostgresCluster(string bin, string root, int port, IEnumerable<string> settings)
     {
         _bin = bin;
         _root = root;
         Port = port;
+        _settings = string.Concat(settings.Select(s => $" -c {s}"));
     }
 
     public int Port { get; }
@@ -28,7 +30,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=false;Timeout=5";
 
-    public static async Task<PostgresCluster> StartAsync()
+    /// <summary>Starts a new cluster; <paramref name="settings"/> are extra server settings (<c>name=value</c>).</summary>
+    public static async Task<PostgresCluster> StartAsync(params string[] settings)
     {
         var bin = FindBinaries();
         var root = Directory.CreateTempSubdirectory("saas-exporter-pg-").FullName;
@@ -37,7 +40,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", root], asPostgres: false);
         }
 
-        var cluster = new PostgresCluster(bin, root, LoopbackPort.Free());
+        var cluster = new PostgresCluster(bin, root, LoopbackPort.Free(), settings);
         await cluster.RunToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]);
         await cluster.StartServerAsync();
         return cluster;
@@ -46,16 +49,20 @@ public sealed class PostgresCluster : IAsyncDisposable
     public Task StartServerAsync() => RunToolAsync("pg_ctl",
     [
         "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start",
-        "-o", $"-h 127.0.0.1 -p {Port} -k {_root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=50",
+        "-o", $"-h 127.0.0.1 -p {Port} -k {_root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=50{_settings}",
     ]);
 
     public Task StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
 
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <param name="name">The database name.</param>
+    /// <param name="encoding">A server encoding other than the cluster's UTF8 (SQL_ASCII stores bytes that are not UTF-8).</param>
+    public async Task<string> CreateDatabaseAsync(string name, string? encoding = null)
     {
         await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
         {
-            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+            await connection.ExecuteAsync(encoding is null
+                ? $"CREATE DATABASE \"{name}\""
+                : $"CREATE DATABASE \"{name}\" ENCODING '{encoding}' TEMPLATE template0");
         }
 
         return ConnectionString(name);

@@ -33,6 +33,16 @@ public sealed class CustomRowsTests
     }
 
     [Fact]
+    public void LabelLongerThanTheLimit_IsDroppedAndCounted_ALabelAtTheLimitIsServed()
+    {
+        var atLimit = new string('a', CustomRows.MaxLabelLength);
+        var (samples, rejected) = Read(Metric(), Row(atLimit, 1L), Row(atLimit + "b", 2L));
+
+        Assert.Equal([atLimit], samples.Select(s => s.LabelValues[0]));
+        Assert.Equal([new RejectedRows("m", CustomRows.LabelTooLong, 1)], rejected);
+    }
+
+    [Fact]
     public void BadRows_AreDroppedAndCountedByReason_TheRestIsServed()
     {
         var (samples, rejected) = Read(Metric(MetricType.Counter),
