@@ -230,17 +230,22 @@ def measure(args):
     _, body, _ = get(url + "/metrics")
     runs_before = runs_total(body) if kind == "ours" else 0
     s2 = db_stats(psql, role)
-    seq_n = int(a["sequential"])
-    # One -o per URL: curl applies each -o to one URL only.
-    curl = ["curl", "-s", "-w", "%{time_total} %{size_download}\\n"] + ["-o", "/dev/null", url + "/metrics"] * seq_n
-    lines = subprocess.run(curl, check=True, capture_output=True, text=True).stdout.split()
-    seq = [float(x) * 1e3 for x in lines[0::2]]
+    # Batches of 10 keep-alive requests per curl process (one -o per URL: curl applies each -o to one URL only),
+    # until `sequential` requests or 30 s: an exporter that queries on every scrape may take seconds per request.
+    seq_n, seq, lines = int(a["sequential"]), [], []
+    seq_deadline = time.time() + 30
+    while len(seq) < seq_n and (not seq or time.time() < seq_deadline):
+        batch = min(10, seq_n - len(seq))
+        curl = ["curl", "-s", "-w", "%{time_total} %{size_download}\\n"] + ["-o", "/dev/null", url + "/metrics"] * batch
+        lines = subprocess.run(curl, check=True, capture_output=True, text=True).stdout.split()
+        seq += [float(x) * 1e3 for x in lines[0::2]]
+    result["sequential"] = len(seq)
     result["bytes"] = int(lines[-1])
     result["seq_p50_ms"], result["seq_p99_ms"] = quantile(seq, 0.5), quantile(seq, 0.99)
     wrk_cmd = ["wrk", "-t1", "-c4", "-d" + a["wrk_duration"], "--timeout", "60s", "--latency", url + "/metrics"]
     result["wrk"] = parse_wrk(subprocess.run(wrk_cmd, check=True, capture_output=True, text=True).stdout)
     s3 = db_stats(psql, role)
-    requests = seq_n + result["wrk"]["requests"]
+    requests = len(seq) + result["wrk"]["requests"]
     result["burst_requests"] = requests
     result["burst_queries"] = s3[0] - s2[0]
     result["queries_per_scrape"] = (s3[0] - s2[0]) / requests if requests else None
