@@ -311,7 +311,7 @@ def report(path):
               [[r["name"]] + (["failed: " + r["error"]] + [""] * 9 if "error" in r else [
                   fmt(r["first_complete_s"]),
                   f"{fmt(r['seq_p50_ms'], '.2f')} / {fmt(r['seq_p99_ms'], '.2f')}",
-                  f"{fmt(r['wrk']['p50_ms'], '.2f')} / {fmt(r['wrk']['p99_ms'], '.2f')}",
+                  f"{fmt(r['wrk']['p50_ms'], '.2f')} / {fmt(r['wrk']['p99_ms'], '.2f')}" if r["wrk"]["requests"] else "none completed",
                   fmt(r["wrk"]["rps"], ".0f") + (f" ({r['wrk']['non2xx']} non-2xx)" if r["wrk"]["non2xx"] else ""),
                   str(r["bytes"]),
                   fmt(db_per_min(r), ".0f") + (f" (window {fmt(r['db_ms_per_min'], '.0f')})" if r["kind"] == "ours" else ""),
