@@ -43,15 +43,21 @@ internal sealed class AccountHealthCollector(IOptions<ExporterOptions> options) 
             WHERE NOT u.is_internal AND u.created_at <= @now
             GROUP BY u.account_id
         ),
-        -- Events reduced to one row per (account, user, day) first: far fewer rows to count distinct over.
+        -- Events reduced to one row per (user, day) first, then joined to their (non-internal) users and accounts:
+        -- far fewer rows to join and to count distinct over.
         activity AS MATERIALIZED (
             SELECT d.account_id,
                    count(DISTINCT d.user_id) FILTER (WHERE d.last_at > @now - @usage_window) AS active_users,
                    count(DISTINCT d.day) FILTER (WHERE d.day >= (@now AT TIME ZONE @tz)::date - 29) AS active_days
             FROM (
-                SELECT q.account_id, q.user_id, (q.occurred_at AT TIME ZONE @tz)::date AS day, max(q.occurred_at) AS last_at
-                FROM ({QualifyingEvents.Sql}) q
-                GROUP BY q.account_id, q.user_id, (q.occurred_at AT TIME ZONE @tz)::date
+                SELECT q.account_id, r.user_id, r.day, r.last_at
+                FROM (
+                    SELECT e.user_id, (e.occurred_at AT TIME ZONE @tz)::date AS day, max(e.occurred_at) AS last_at
+                    FROM events e
+                    WHERE {QualifyingEvents.EventPredicate}
+                    GROUP BY e.user_id, 2
+                ) r
+                JOIN ({QualifyingEvents.Users}) q ON q.user_id = r.user_id
             ) d
             GROUP BY d.account_id
         ),

@@ -17,11 +17,16 @@ internal sealed class AdoptionCollector : IMetricCollector, ICollectorDefinition
     static string ICollectorDefinition.CollectorName => CollectorName;
 
     private const string Sql = $$"""
-        WITH qualifying AS ({{QualifyingEvents.Sql}}),
-        per_feature AS (
-            SELECT user_id, CASE WHEN feature = ANY(@features) THEN feature END AS feature, max(occurred_at) AS last_at
-            FROM qualifying
-            GROUP BY user_id, 2
+        WITH per_feature AS (
+            -- Reduced per user and feature before the (internal) users are dropped: one row each to join, not one per event.
+            SELECT d.user_id, d.feature, d.last_at
+            FROM (
+                SELECT e.user_id, CASE WHEN e.feature = ANY(@features) THEN e.feature END AS feature, max(e.occurred_at) AS last_at
+                FROM events e
+                WHERE {{QualifyingEvents.EventPredicate}}
+                GROUP BY e.user_id, 2
+            ) d
+            JOIN ({{QualifyingEvents.Users}}) q ON q.user_id = d.user_id
         ),
         breadth AS (
             SELECT user_id, count(DISTINCT feature) AS features

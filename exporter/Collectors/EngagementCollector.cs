@@ -11,16 +11,21 @@ namespace SaasExporter.Collectors;
 /// </summary>
 internal sealed class EngagementCollector : IMetricCollector, ICollectorDefinition
 {
-    // One aggregation per (user, platform, calendar day) feeds every output, so events are read once.
+    // One aggregation per (user, platform, calendar day) feeds every output, so events are read once; the internal
+    // users are dropped after it, when there is one row per user and day left to join instead of one per event.
     private const string Sql = $$"""
-        WITH qualifying AS ({{QualifyingEvents.Sql}}),
-        l30 AS (
+        WITH l30 AS (
             SELECT (@now AT TIME ZONE @tz)::date - 29 AS first_day
         ),
         per_day AS (
-            SELECT user_id, account_id, platform, (occurred_at AT TIME ZONE @tz)::date AS day, max(occurred_at) AS last_at
-            FROM qualifying
-            GROUP BY user_id, account_id, platform, day
+            SELECT d.user_id, q.account_id, d.platform, d.day, d.last_at
+            FROM (
+                SELECT e.user_id, e.platform, (e.occurred_at AT TIME ZONE @tz)::date AS day, max(e.occurred_at) AS last_at
+                FROM events e
+                WHERE {{QualifyingEvents.EventPredicate}}
+                GROUP BY e.user_id, e.platform, day
+            ) d
+            JOIN ({{QualifyingEvents.Users}}) q ON q.user_id = d.user_id
         ),
         per_user AS (
             SELECT user_id, account_id, max(last_at) AS last_at,

@@ -21,13 +21,14 @@ internal sealed class ResurrectionCollector(IOptions<ExporterOptions> options) :
     // Recent activity comes from one scan of the last 2W; "ever active before now-2W" is an index probe per user
     // (events (user_id, occurred_at)) instead of a scan of the whole history.
     private const string Sql = $$"""
-        WITH qualifying AS ({{QualifyingEvents.Sql}}),
-        recent AS (
-            SELECT user_id,
-                   bool_or(occurred_at <= @now - @window) AS before_window,
-                   bool_or(occurred_at > @now - @window) AS in_window
-            FROM qualifying
-            GROUP BY user_id
+        WITH recent AS (
+            -- Only ever joined to qualifying users below, so the events need not be joined to users first.
+            SELECT e.user_id,
+                   bool_or(e.occurred_at <= @now - @window) AS before_window,
+                   bool_or(e.occurred_at > @now - @window) AS in_window
+            FROM events e
+            WHERE {{QualifyingEvents.EventPredicate}}
+            GROUP BY e.user_id
         ),
         dormant AS (
             SELECT u.user_id, coalesce(r.in_window, false) AS resurrected

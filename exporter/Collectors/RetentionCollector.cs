@@ -25,19 +25,23 @@ internal sealed class RetentionCollector(IOptions<ExporterOptions> options) : IM
     private static readonly TimeSpan ActivityHistory = TimeSpan.FromDays(86);
 
     private const string Sql = $$"""
-        WITH qualifying AS ({{QualifyingEvents.Sql}}),
-        active_days AS (
-            SELECT DISTINCT user_id, (occurred_at AT TIME ZONE @tz)::date AS day FROM qualifying
-        ),
-        today AS (
-            SELECT (@now AT TIME ZONE @tz)::date AS d
-        ),
-        signups AS (
+        WITH signups AS MATERIALIZED (
             SELECT u.user_id, (u.created_at AT TIME ZONE @tz)::date AS d0
             FROM users u
             JOIN accounts a ON a.account_id = u.account_id
             WHERE NOT u.is_internal AND NOT a.is_internal
               AND u.created_at > @now - @signup_history AND u.created_at <= @now
+        ),
+        -- Activity is only ever joined to signups, who are qualifying users: reading just their events is the same
+        -- rule (QualifyingEvents) and skips everyone who signed up earlier.
+        active_days AS (
+            SELECT DISTINCT e.user_id, (e.occurred_at AT TIME ZONE @tz)::date AS day
+            FROM events e
+            WHERE {{QualifyingEvents.EventPredicate}}
+              AND e.user_id IN (SELECT user_id FROM signups)
+        ),
+        today AS (
+            SELECT (@now AT TIME ZONE @tz)::date AS d
         ),
         definitions AS (
             SELECT * FROM (VALUES ('d1', 2, 1, 1), ('d7', 8, 7, 7), ('d30', 31, 30, 30), ('d90', 91, 61, 90))

@@ -106,6 +106,20 @@ public sealed class DatabaseOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Polls that may query the database at once; the others wait their turn. Keeps the first round (every collector
+    /// due at start) from exhausting the pool and from loading the database with every heavy query together.
+    /// </summary>
+    [Range(1, 32)]
+    public int MaxConcurrentPolls { get; set; } = 2;
+
+    /// <summary>
+    /// PostgreSQL work_mem of the exporter's transactions (SET LOCAL): the per-user aggregations of a large events table
+    /// spill to disk at the server default of 4MB. Each concurrent poll may use a few multiples of it.
+    /// </summary>
+    [RegularExpression("^[1-9][0-9]{0,6}(kB|MB|GB)$", ErrorMessage = "must be a PostgreSQL memory size such as 64MB (kB, MB or GB)")]
+    public string WorkMem { get; set; } = "64MB";
 }
 
 /// <summary>

@@ -35,6 +35,17 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
                 $"AccountHealth:YellowMin = {health.YellowMin}: must not exceed AccountHealth:GreenMin = {health.GreenMin}"));
         }
 
+        if (options.Database.MaxConcurrentPolls > options.Database.MaxPoolSize)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Database:MaxConcurrentPolls = {options.Database.MaxConcurrentPolls}: must not exceed Database:MaxPoolSize = {options.Database.MaxPoolSize}"));
+        }
+
+        if (WorkMemKilobytes(options.Database.WorkMem) is < 64 or > 2 * 1024 * 1024)
+        {
+            errors.Add($"Database:WorkMem = '{options.Database.WorkMem}': must be between 64kB and 2GB");
+        }
+
         if (!string.IsNullOrEmpty(options.Database.ConnectionString))
         {
             try
@@ -88,6 +99,15 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>A PostgreSQL memory size in kB, or null when it is not one (the annotation reports that).</summary>
+    private static long? WorkMemKilobytes(string value)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(value, "^([1-9][0-9]{0,6})(kB|MB|GB)$");
+        return match.Success
+            ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * (match.Groups[2].Value switch { "GB" => 1024 * 1024, "MB" => 1024, _ => 1 })
+            : null;
     }
 
     private static void ValidateWindow(string key, string value, List<string> errors)

@@ -1,11 +1,13 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using SaasExporter.Configuration;
 
 namespace SaasExporter.Database;
 
-internal sealed class QueryRunner(NpgsqlDataSource dataSource) : IQueryRunner
+internal sealed class QueryRunner(NpgsqlDataSource dataSource, IOptions<ExporterOptions> options) : IQueryRunner
 {
     public async Task<T> RunAsync<T>(TimeSpan statementTimeout, Func<IDbSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -13,10 +15,11 @@ internal sealed class QueryRunner(NpgsqlDataSource dataSource) : IQueryRunner
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
         // READ ONLY makes any write fail inside PostgreSQL itself; statement_timeout cancels a runaway query on the
-        // server even if this process dies; TimeZone UTC makes interval arithmetic on timestamptz exact hours.
+        // server even if this process dies; TimeZone UTC makes interval arithmetic on timestamptz exact hours;
+        // work_mem keeps the per-user aggregations in memory (validated: digits and a unit, nothing to escape).
         var timeoutMs = ((long)Math.Ceiling(statementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
         await connection.ExecuteAsync(new CommandDefinition(
-            $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {timeoutMs}; SET LOCAL TimeZone = 'UTC'",
+            $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {timeoutMs}; SET LOCAL TimeZone = 'UTC'; SET LOCAL work_mem = '{options.Value.Database.WorkMem}'",
             transaction: transaction, cancellationToken: cancellationToken));
 
         var commandTimeoutSeconds = (int)Math.Ceiling(statementTimeout.TotalSeconds) + 5;

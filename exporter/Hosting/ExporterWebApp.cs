@@ -17,6 +17,7 @@ public static class ExporterWebApp
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
+        builder.Services.AddSingleton<ExpositionCache>();
         configureServices?.Invoke(builder.Services);
 
         var listen = configuration["Listen"] ?? new ExporterOptions().Listen;
@@ -44,7 +45,8 @@ public static class ExporterWebApp
 
     /// <summary>
     /// The exposition is rendered into memory while no poll is being published (the gate is held for microseconds
-    /// per series, never while a slow client reads), then copied to the client.
+    /// per series, never while a slow client reads), then copied to the client; the render is reused until a poll
+    /// changes something (<see cref="ExpositionCache"/>).
     /// </summary>
     private static async Task BufferMetricsUnderPublishGate(HttpContext context, Func<Task> next)
     {
@@ -54,7 +56,20 @@ public static class ExporterWebApp
             return;
         }
 
+        var cache = context.RequestServices.GetRequiredService<ExpositionCache>();
+        var accept = context.Request.Headers.Accept.ToString();
+        if (cache.TryGet(accept, out var contentType, out var cached))
+        {
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength = cached.Length;
+            await context.Response.Body.WriteAsync(cached, context.RequestAborted);
+            return;
+        }
+
         var publisher = context.RequestServices.GetRequiredService<MetricPublisher>();
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var generation = publisher.Generation;
+        var renderedAt = time.GetTimestamp();
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -65,6 +80,11 @@ public static class ExporterWebApp
         finally
         {
             context.Response.Body = original;
+        }
+
+        if (context.Response.StatusCode == StatusCodes.Status200OK && context.Response.ContentType is { } rendered)
+        {
+            cache.Store(accept, generation, renderedAt, rendered, buffer.ToArray());
         }
 
         buffer.Position = 0;

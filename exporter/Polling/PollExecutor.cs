@@ -34,14 +34,33 @@ public sealed class PollExecutor(
     EvaluationClock clock,
     TimeProvider time,
     IOptions<ExporterOptions> options,
-    ILogger<PollExecutor> logger)
+    ILogger<PollExecutor> logger) : IDisposable
 {
     /// <summary>Client-side backstop beyond the server-side statement_timeout.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, bool> _contractVerified = new(StringComparer.Ordinal);
 
+    /// <summary>Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once.</summary>
+    private readonly SemaphoreSlim _slots = new(options.Value.Database.MaxConcurrentPolls);
+
     public async Task<PollOutcome> PollAsync(IMetricCollector collector, CancellationToken cancellationToken)
+    {
+        // Waiting for a turn is not part of the poll: its timeout, duration and evaluation instant start after it.
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await PollNowAsync(collector, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private async Task<PollOutcome> PollNowAsync(IMetricCollector collector, CancellationToken cancellationToken)
     {
         var settings = options.Value.For(collector.Name);
         var started = time.GetTimestamp();
@@ -107,6 +126,8 @@ public sealed class PollExecutor(
         }
         finally
         {
+            // The poll's own series (up, duration, runs, ...) changed too: no cached exposition may outlive them.
+            publisher.MarkChanged();
             ResilienceContextPool.Shared.Return(context);
         }
     }

@@ -27,6 +27,14 @@ public sealed class MetricPublisher
 
     public CollectorRegistry Registry { get; }
 
+    private long _generation;
+
+    /// <summary>Changes whenever a value may have changed (a publish, the end of a poll): a cached exposition of an
+    /// older generation is stale.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public void MarkChanged() => Interlocked.Increment(ref _generation);
+
     public void Register(IMetricCollector collector)
     {
         foreach (var family in collector.Families)
@@ -118,6 +126,7 @@ public sealed class MetricPublisher
         }
         finally
         {
+            MarkChanged();
             _gate.Release();
         }
     }

@@ -156,4 +156,58 @@ public sealed class PollExecutorTests
         Assert.Contains("saas_exporter_identity_violations_total{collector=\"test\",identity=\"mrr_movements\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("saas_exporter_database_up 1", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Poll_WhenAllSlotsAreTaken_WaitsForOneBeforeQuerying()
+    {
+        var options = new SaasExporter.Configuration.ExporterOptions();
+        options.Database.MaxConcurrentPolls = 1;
+        var factory = new PollExecutorFactory(_runner, _time, options: options);
+        var other = new TestCollector("other");
+        factory.Register(_collector);
+        factory.Register(other);
+        var first = new TaskCompletionSource<CollectorResult>();
+        var queries = 0;
+        Query().Returns(_ => Interlocked.Increment(ref queries) == 1 ? first.Task : Task.FromResult(new CollectorResult([])));
+
+        var polling = factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var waiting = factory.Executor.PollAsync(other, CancellationToken.None);
+        await Task.Delay(50);
+        var queriesWhileFirstRuns = Volatile.Read(ref queries);
+        first.SetResult(new CollectorResult([]));
+        await Task.WhenAll(polling, waiting);
+
+        Assert.Equal(1, queriesWhileFirstRuns);
+        Assert.Equal(2, queries);
+        Assert.Equal(PollOutcome.Succeeded, await waiting);
+    }
+
+    [Fact]
+    public async Task Poll_WithTwoSlots_RunsTwoCollectorsAtOnce()
+    {
+        var options = new SaasExporter.Configuration.ExporterOptions();
+        options.Database.MaxConcurrentPolls = 2;
+        var factory = new PollExecutorFactory(_runner, _time, options: options);
+        var other = new TestCollector("other");
+        factory.Register(_collector);
+        factory.Register(other);
+        var release = new TaskCompletionSource<CollectorResult>();
+        var bothStarted = new TaskCompletionSource();
+        var queries = 0;
+        Query().Returns(_ =>
+        {
+            if (Interlocked.Increment(ref queries) == 2)
+            {
+                bothStarted.SetResult();
+            }
+
+            return release.Task;
+        });
+
+        var polls = Task.WhenAll(factory.Executor.PollAsync(_collector, CancellationToken.None), factory.Executor.PollAsync(other, CancellationToken.None));
+        await bothStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        release.SetResult(new CollectorResult([]));
+
+        Assert.All(await polls, outcome => Assert.Equal(PollOutcome.Succeeded, outcome));
+    }
 }
