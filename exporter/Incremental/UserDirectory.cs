@@ -1,3 +1,4 @@
+using SaasExporter.Collectors;
 using SaasExporter.Database;
 
 namespace SaasExporter.Incremental;
@@ -9,12 +10,8 @@ namespace SaasExporter.Incremental;
 /// </summary>
 internal static class UserDirectory
 {
-    private const string CountedSql = """
-        SELECT u.user_id, u.account_id
-        FROM users u
-        JOIN accounts a ON a.account_id = u.account_id
-        WHERE NOT u.is_internal AND NOT a.is_internal
-        """;
+    // The user half of the qualifying-event rule, shared with the SQL collectors so the two paths cannot drift.
+    private const string CountedSql = QualifyingEvents.Users;
 
     private const string SignupsSql = """
         SELECT u.user_id, ((u.created_at AT TIME ZONE @tz)::date - DATE '2000-01-01') AS d0

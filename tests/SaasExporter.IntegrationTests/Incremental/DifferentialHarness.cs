@@ -31,7 +31,7 @@ internal sealed class DifferentialHarness : IAsyncDisposable
         Options = options;
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         _dataSource = NpgsqlDataSource.Create(connectionString);
-        _runner = new QueryRunner(_dataSource);
+        _runner = new QueryRunner(_dataSource, wrapped);
         SelfMetrics = new SelfMetrics(Metrics.NewCustomRegistry());
         Store = new ActivityIndexStore(_runner, wrapped, SelfMetrics, TimeProvider.System, NullLogger<ActivityIndexStore>.Instance);
         _sql = [new EngagementCollector(wrapped), new AdoptionCollector(wrapped), new ResurrectionCollector(wrapped), new RetentionCollector(wrapped)];
