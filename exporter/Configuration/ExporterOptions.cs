@@ -62,6 +62,12 @@ public sealed class ExporterOptions
     /// </summary>
     public string? CustomCollectorsFile { get; set; }
 
+    /// <summary>
+    /// YAML file in the shape of Prometheus' exporter-toolkit web config: TLS certificate and key, basic-auth users with
+    /// bcrypt hashes. Unset: plain HTTP without authentication (keep the default loopback listen address then).
+    /// </summary>
+    public string? WebConfigFile { get; set; }
+
     /// <summary>The account health model: weights, band thresholds and what counts as slow or at risk.</summary>
     public AccountHealthOptions AccountHealth { get; set; } = new();
 

@@ -5,6 +5,7 @@ using SaasExporter.Configuration;
 using SaasExporter.Logging;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
+using SaasExporter.Web;
 
 namespace SaasExporter.Hosting;
 
@@ -19,10 +20,11 @@ public static class ExporterWebApp
         builder.Services.AddHostedService<CollectorScheduler>();
         configureServices?.Invoke(builder.Services);
 
-        var listen = configuration["Listen"] ?? new ExporterOptions().Listen;
-        builder.WebHost.UseUrls(ListenAddress.TryParse(listen, out var address) ? address.Url : listen);
+        var web = WebSecurity.Read(configuration);
+        builder.WebHost.Listen(configuration["Listen"] ?? new ExporterOptions().Listen, web);
 
         var app = builder.Build();
+        app.UseBasicAuthentication(web);
         app.Use(BufferMetricsUnderPublishGate);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapGet("/healthz", () => Results.Text("ok\n"));
