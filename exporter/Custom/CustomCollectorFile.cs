@@ -34,6 +34,11 @@ public static partial class CustomCollectorFile
 
     public static CustomCollectorLoad Load(string path, IReadOnlyDictionary<string, string> builtInMetrics, IReadOnlyCollection<string> builtInCollectors)
     {
+        if (Directory.Exists(path))
+        {
+            return new CustomCollectorLoad([], [$"{path}: cannot read the custom collector file: it is a directory"]);
+        }
+
         string text;
         try
         {

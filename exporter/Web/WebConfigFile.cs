@@ -39,6 +39,11 @@ public static partial class WebConfigFile
 
     public static WebConfigLoad Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            return new WebConfigLoad(null, [$"{path}: cannot read the web config file: it is a directory"]);
+        }
+
         string text;
         try
         {
@@ -113,12 +118,13 @@ public static partial class WebConfigFile
             using var certificate = settings.LoadCertificate();
             if (certificate.NotAfter.ToUniversalTime() < TimeProvider.System.GetUtcNow().UtcDateTime)
             {
-                error(map, "tls_server_config.cert_file", $"'{cert}' expired on {certificate.NotAfter:yyyy-MM-dd}");
+                error(map, "tls_server_config.cert_file", $"'{cert}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            error(map, "tls_server_config", $"cannot load the certificate '{cert}' with the key '{key}': {FirstLine(e.Message)}");
+            var reason = e is ArgumentException { ParamName: { } parameter } ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : e.Message;
+            error(map, "tls_server_config", $"cannot load the certificate '{cert}' with the key '{key}': {FirstLine(reason)}");
         }
 
         return settings;
