@@ -18,6 +18,9 @@ public static class ExporterWebApp
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
+        // On SIGTERM, polls are cancelled at once (their queries cancelled on the server) while the web server drains
+        // the scrapes in flight; stopped one after the other, a slow scrape would keep the queries running meanwhile.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStopConcurrently = true);
         configureServices?.Invoke(builder.Services);
 
         var web = WebSecurity.Read(configuration);
