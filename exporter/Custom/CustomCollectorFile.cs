@@ -63,6 +63,11 @@ public static partial class CustomCollectorFile
         {
             return new CustomCollectorLoad([], [$"{path}:{e.Start.Line}: not valid YAML: {e.Message}"]);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (found by ParserFuzzTests).
+            return new CustomCollectorLoad([], [$"{path}: not valid YAML: {e.Message}"]);
+        }
 
         var reader = new Reader(path, builtInMetrics, builtInCollectors);
         var collectors = stream.Documents.Count == 0 ? null : reader.ReadFile(stream.Documents[0].RootNode);

@@ -68,6 +68,11 @@ public static partial class WebConfigFile
         {
             return new WebConfigLoad(null, [$"{path}:{e.Start.Line}: not valid YAML: {FirstLine(e.Message)}"]);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (found by ParserFuzzTests).
+            return new WebConfigLoad(null, [$"{path}: not valid YAML: {e.Message}"]);
+        }
 
         var errors = new List<string>();
         void Error(YamlNode? node, string key, string message) =>
