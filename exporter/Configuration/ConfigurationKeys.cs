@@ -42,7 +42,14 @@ internal static class ConfigurationKeys
     private static void WalkValue(IConfigurationSection section, Type type, List<string> errors)
     {
         var children = section.GetChildren().ToList();
-        if (type.IsArray)
+        if (type != typeof(string) && (type.IsArray || type.IsClass) && children.Count == 0 && section.Value is { Length: > 0 })
+        {
+            // The binder silently ignores a plain value given to a list or a section.
+            errors.Add(type.IsArray
+                ? $"{section.Path}: is a list, not a value (set {section.Path}:0, {section.Path}:1, ...)"
+                : $"{section.Path}: is a section, not a value");
+        }
+        else if (type.IsArray)
         {
             foreach (var child in children.Where(c => !int.TryParse(c.Key, out _) || c.GetChildren().Any()))
             {
@@ -62,11 +69,6 @@ internal static class ConfigurationKeys
             foreach (var child in children)
             {
                 Walk(child, type, errors);
-            }
-
-            if (children.Count == 0 && section.Value is { Length: > 0 })
-            {
-                errors.Add($"{section.Path}: is a section, not a value");
             }
         }
         else if (children.Count > 0)

@@ -65,6 +65,12 @@ public sealed class ExporterOptions
     /// <summary>Whether engagement, adoption, retention and resurrection come from SQL or the incremental index.</summary>
     public EventMetricsOptions EventMetrics { get; set; } = new();
 
+    /// <summary>
+    /// YAML file in the shape of Prometheus' exporter-toolkit web config: TLS certificate and key, basic-auth users with
+    /// bcrypt hashes. Unset: plain HTTP without authentication (keep the default loopback listen address then).
+    /// </summary>
+    public string? WebConfigFile { get; set; }
+
     /// <summary>The account health model: weights, band thresholds and what counts as slow or at risk.</summary>
     public AccountHealthOptions AccountHealth { get; set; } = new();
 

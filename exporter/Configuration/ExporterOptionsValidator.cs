@@ -63,7 +63,7 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
             errors.Add($"Listen = '{options.Listen}': expected host:port, for example 127.0.0.1:9841");
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.ReportingTimeZone, out _))
+        if (!string.IsNullOrEmpty(options.ReportingTimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(options.ReportingTimeZone, out _))
         {
             errors.Add($"ReportingTimeZone = '{options.ReportingTimeZone}': unknown IANA time zone");
         }
@@ -91,8 +91,9 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
                 continue;
             }
 
+            var before = errors.Count;
             ValidateAnnotations(settings, prefix, errors);
-            if (settings.Timeout > settings.Interval)
+            if (errors.Count == before && settings.Timeout > settings.Interval)
             {
                 errors.Add($"{prefix}Timeout = {settings.Timeout}: must not exceed {prefix}Interval = {settings.Interval}");
             }

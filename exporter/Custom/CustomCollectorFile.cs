@@ -34,6 +34,11 @@ public static partial class CustomCollectorFile
 
     public static CustomCollectorLoad Load(string path, IReadOnlyDictionary<string, string> builtInMetrics, IReadOnlyCollection<string> builtInCollectors)
     {
+        if (Directory.Exists(path))
+        {
+            return new CustomCollectorLoad([], [$"{path}: cannot read the custom collector file: it is a directory"]);
+        }
+
         string text;
         try
         {
@@ -57,6 +62,11 @@ public static partial class CustomCollectorFile
         catch (YamlException e)
         {
             return new CustomCollectorLoad([], [$"{path}:{e.Start.Line}: not valid YAML: {e.Message}"]);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (found by ParserFuzzTests).
+            return new CustomCollectorLoad([], [$"{path}: not valid YAML: {e.Message}"]);
         }
 
         var reader = new Reader(path, builtInMetrics, builtInCollectors);

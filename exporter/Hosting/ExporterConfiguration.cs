@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
 using SaasExporter.Custom;
+using SaasExporter.Web;
 
 namespace SaasExporter.Hosting;
 
@@ -41,7 +42,7 @@ public static class ExporterConfiguration
             return [.. e.Failures];
         }
 
-        return ValidateCustomCollectors(configuration, provider);
+        return [.. ValidateCustomCollectors(configuration, provider), .. WebSecurity.Validate(configuration)];
     }
 
     /// <summary>The custom collector file's problems, including names taken by built-in collectors and metrics.</summary>

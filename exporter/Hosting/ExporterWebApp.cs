@@ -5,6 +5,7 @@ using SaasExporter.Configuration;
 using SaasExporter.Logging;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
+using SaasExporter.Web;
 
 namespace SaasExporter.Hosting;
 
@@ -18,12 +19,16 @@ public static class ExporterWebApp
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
         builder.Services.AddSingleton<ExpositionCache>();
+        // On SIGTERM, polls are cancelled at once (their queries cancelled on the server) while the web server drains
+        // the scrapes in flight; stopped one after the other, a slow scrape would keep the queries running meanwhile.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStopConcurrently = true);
         configureServices?.Invoke(builder.Services);
 
-        var listen = configuration["Listen"] ?? new ExporterOptions().Listen;
-        builder.WebHost.UseUrls(ListenAddress.TryParse(listen, out var address) ? address.Url : listen);
+        var web = WebSecurity.Read(configuration);
+        builder.WebHost.Listen(configuration["Listen"] ?? new ExporterOptions().Listen, web);
 
         var app = builder.Build();
+        app.UseBasicAuthentication(web);
         app.Use(BufferMetricsUnderPublishGate);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapGet("/healthz", () => Results.Text("ok\n"));

@@ -1,5 +1,6 @@
 using System.Net;
 using SaasExporter.Configuration;
+using SaasExporter.Web;
 
 namespace SaasExporter.Hosting;
 
@@ -22,10 +23,19 @@ internal static class HealthCommand
 
         // A wildcard listen address is reached on loopback.
         var host = address.Host is "0.0.0.0" or "[::]" or "*" or "+" ? "127.0.0.1" : address.Host;
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(4) };
+        // Over TLS when the web config names a certificate. The probe asks its own server on this host and sends no
+        // credentials (the probes need none), so the certificate's name is not checked: it rarely names 127.0.0.1.
+        var tls = WebSecurity.Validate(configuration).Count == 0 && WebSecurity.Read(configuration).Tls is not null;
+        using var handler = new HttpClientHandler();
+        if (tls)
+        {
+            handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+        }
+
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(4) };
         try
         {
-            using var response = await client.GetAsync(new Uri($"http://{host}:{address.Port}/{(ready ? "readyz" : "healthz")}"));
+            using var response = await client.GetAsync(new Uri($"{(tls ? "https" : "http")}://{host}:{address.Port}/{(ready ? "readyz" : "healthz")}"));
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 return ExitCodes.Ok;

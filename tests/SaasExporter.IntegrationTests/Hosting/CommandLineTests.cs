@@ -52,22 +52,7 @@ public sealed class CommandLineTests(PostgresFixture postgres)
         Assert.Equal(0, Exposition.Parse(first.Stdout).Value("saas_exporter_collector_enabled", ("collector", "engagement")));
     }
 
-    [Theory]
-    [InlineData("--PowerUserMinDays=99", "config: PowerUserMinDays = 99: must be between 1 and 30")]
-    [InlineData("--Collectors:engagement:Interval=soon", "config: Collectors:engagement:Interval = 'soon': not a valid duration (hh:mm:ss, for example 00:01:00)")]
-    [InlineData("--ActiveWindows:0=30x", "config: ActiveWindows:0 = '30x': expected a window such as 30d, 12h or 4w")]
-    [InlineData("--ReportingTimeZone=Mars/Olympus", "config: ReportingTimeZone = 'Mars/Olympus': unknown IANA time zone")]
-    [InlineData("--Databse:Schema=x", "config: Databse: unknown configuration key")]
-    [InlineData("--Collectors:engagment:Enabled=false", "config: Collectors:engagment: unknown collector (known: account_health, acquisition, activation, adoption, engagement, resurrection, retention, revenue, sessions, support, surveys)")]
-    public async Task BadConfiguration_PrintsOneLineNamingTheKeyAndExitsTwo(string argument, string expected)
-    {
-        var result = await ExporterProcess.RunAsync(["check", "--Database:ConnectionString=Host=127.0.0.1;Password=hunter2", argument]);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal([$"saas-exporter: {expected}"], result.StderrLines);
-        Assert.DoesNotContain("hunter2", result.Stderr + result.Stdout, StringComparison.Ordinal);
-    }
-
+    // The matrix of bad command-line configurations is BadConfigurationTests.
     [Fact]
     public async Task BadConfiguration_FromTheEnvironment_IsReportedTheSameWay()
     {

@@ -25,6 +25,9 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The psql client of the same installation as the server.</summary>
+    public string Psql => Path.Combine(_bin, "psql");
+
     private string DataDirectory => Path.Combine(_root, "data");
 
     public string ConnectionString(string database) =>

@@ -1,0 +1,56 @@
+using Prometheus;
+using SaasExporter.Configuration;
+
+namespace SaasExporter.Web;
+
+/// <summary>Applies the web config file (<see cref="ExporterOptions.WebConfigFile"/>) to the serve host: TLS and basic auth.</summary>
+public static class WebSecurity
+{
+    /// <summary>The configured web config, already validated at start; none configured means plain HTTP without auth.</summary>
+    public static WebConfig Read(IConfiguration configuration)
+    {
+        var path = configuration[nameof(ExporterOptions.WebConfigFile)];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return WebConfig.None;
+        }
+
+        var load = WebConfigFile.Load(path);
+        return load.Config ?? throw new InvalidOperationException($"{nameof(ExporterOptions.WebConfigFile)}: {load.Errors[0]}");
+    }
+
+    /// <summary>The configuration problems of the web config file, one line each; empty when none is configured.</summary>
+    public static IReadOnlyList<string> Validate(IConfiguration configuration)
+    {
+        var path = configuration[nameof(ExporterOptions.WebConfigFile)];
+        return string.IsNullOrWhiteSpace(path)
+            ? []
+            : [.. WebConfigFile.Load(path).Errors.Select(e => $"{nameof(ExporterOptions.WebConfigFile)}: {e}")];
+    }
+
+    /// <summary>Listens on the configured address, over TLS when the web config names a certificate.</summary>
+    public static void Listen(this ConfigureWebHostBuilder webHost, string listen, WebConfig web)
+    {
+        var url = ListenAddress.TryParse(listen, out var address) ? address.Url : listen;
+        if (web.Tls is not { } tls)
+        {
+            webHost.UseUrls(url);
+            return;
+        }
+
+        webHost.UseKestrelHttpsConfiguration();
+        webHost.UseUrls("https://" + url["http://".Length..]);
+        // The certificate lives as long as the server; it is read once, at start (a renewed one needs a restart).
+        webHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.LoadCertificate()));
+    }
+
+    /// <summary>Requires basic auth on every path but the probes when the web config lists users.</summary>
+    public static void UseBasicAuthentication(this WebApplication app, WebConfig web)
+    {
+        if (web.Users.Count > 0)
+        {
+            var authentication = new BasicAuthentication(web.Users, app.Services.GetRequiredService<CollectorRegistry>());
+            app.Use(authentication.InvokeAsync);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Dapper;
+using Npgsql;
+using SaasExporter.Database;
+using SaasExporter.IntegrationTests.Infrastructure;
+using static SaasExporter.IntegrationTests.Infrastructure.Instants;
+
+namespace SaasExporter.IntegrationTests.Database;
+
+/// <summary>
+/// The role of exporter/Database/exporter-role.sql, created with psql exactly as the README says: the exporter works as
+/// that role, and that role can neither write nor read anything beyond the contract relations.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
+{
+    private static readonly string RoleFile = Repository.PathOf("exporter", "Database", "exporter-role.sql");
+
+    [Fact]
+    public void RoleFile_GrantsExactlyTheContractRelations()
+    {
+        var list = RelationList().Match(File.ReadAllText(RoleFile));
+
+        Assert.True(list.Success, "the relation list of exporter-role.sql was not found");
+        var granted = QuotedName().Matches(list.Groups[1].Value).Select(m => m.Groups[1].Value).Order();
+        Assert.Equal(DatabaseContract.Relations.Select(r => r.Name).Order(), granted);
+    }
+
+    [Fact]
+    public async Task TheMinimalRole_RunsEveryCollector_AndCannotWriteOrReadOtherRelations()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "least_privilege");
+        await db.Account(1);
+        await db.User(10, 1, createdAt: Utc("2026-06-01T00:00:00Z"));
+        await db.Event(10, Utc("2026-06-09T10:00:00Z"));
+        await using (var owner = new NpgsqlConnection(db.ConnectionString))
+        {
+            await owner.ExecuteAsync("CREATE TABLE payroll (employee text, salary numeric); INSERT INTO payroll VALUES ('a', 1)");
+        }
+
+        var role = $"exporter_{Guid.NewGuid():N}"[..24];
+        var password = Guid.NewGuid().ToString("N");
+        var database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
+        await PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        var asRole = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Password = password }.ConnectionString;
+
+        var check = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
+        var once = await ExporterProcess.RunAsync(["once", $"--Database:ConnectionString={asRole}", $"--AsOf={Iso(Utc("2026-06-10T12:00:00Z"))}"]);
+
+        Assert.True(check.ExitCode == 0, check.Stderr);
+        Assert.True(once.ExitCode == 0, once.Stderr);
+        var up = Exposition.Parse(once.Stdout).Family("saas_exporter_collector_up");
+        Assert.Equal(11, up.Count);
+        Assert.All(up, s => Assert.Equal(1, s.Value));
+        Assert.Equal(1, Exposition.Parse(once.Stdout).Value("saas_active_users", ("entity", "user"), ("window", "7d")));
+
+        await using var connection = new NpgsqlConnection(asRole);
+        await connection.OpenAsync();
+        // The role's sessions start read-only; even after turning that off, privileges alone refuse every write.
+        Assert.Equal("25006", await SqlStateAsync(connection, "INSERT INTO events (user_id, occurred_at, name) VALUES (10, now(), 'x')"));
+        await connection.ExecuteAsync("SET default_transaction_read_only = off");
+        Assert.Equal("42501", await SqlStateAsync(connection, "INSERT INTO events (user_id, occurred_at, name) VALUES (10, now(), 'x')"));
+        Assert.Equal("42501", await SqlStateAsync(connection, "UPDATE users SET is_internal = true"));
+        Assert.Equal("42501", await SqlStateAsync(connection, "DELETE FROM accounts"));
+        Assert.Equal("42501", await SqlStateAsync(connection, "TRUNCATE events"));
+        Assert.Equal("42501", await SqlStateAsync(connection, "CREATE TABLE public.mine (x int)"));
+        Assert.Equal("42501", await SqlStateAsync(connection, "SELECT * FROM payroll"));
+        Assert.Equal("42501", await SqlStateAsync(connection, $"CREATE DATABASE {role}_db"));
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM events"));
+    }
+
+    private static async Task<string?> SqlStateAsync(NpgsqlConnection connection, string sql)
+    {
+        try
+        {
+            await connection.ExecuteAsync(sql);
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e.SqlState;
+        }
+    }
+
+    private async Task PsqlAsync(string database, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(postgres.Cluster.Psql,
+            ["-X", "-q", "-h", "127.0.0.1", "-p", postgres.Cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", database, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var psql = Process.Start(start)!;
+        var stdout = psql.StandardOutput.ReadToEndAsync();
+        var stderr = await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        Assert.True(psql.ExitCode == 0 && stderr.Length == 0, $"psql exited {psql.ExitCode}: {stderr}{await stdout}");
+    }
+
+    [GeneratedRegex(@"c\.relname IN \(([^)]*)\)")]
+    private static partial Regex RelationList();
+
+    [GeneratedRegex("'([a-z_]+)'")]
+    private static partial Regex QuotedName();
+}
