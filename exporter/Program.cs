@@ -3,7 +3,16 @@ using SaasExporter.Hosting;
 using SaasExporter.Slo;
 
 var command = CommandLine.Parse(args);
-return command.Command switch
+try
+{
+    return await RunAsync(command);
+}
+catch (InvalidConfigurationException e)
+{
+    return Help.ConfigurationErrors([e.Message]);
+}
+
+static async Task<int> RunAsync(CommandLine command) => command.Command switch
 {
     "serve" => await ServeCommand.RunAsync(command.Arguments),
     "once" => await OnceCommand.RunAsync(command.Arguments),

@@ -35,12 +35,6 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
                 $"AccountHealth:YellowMin = {health.YellowMin}: must not exceed AccountHealth:GreenMin = {health.GreenMin}"));
         }
 
-        if (options.Database.MaxConcurrentPolls > options.Database.MaxPoolSize)
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Database:MaxConcurrentPolls = {options.Database.MaxConcurrentPolls}: must not exceed Database:MaxPoolSize = {options.Database.MaxPoolSize}"));
-        }
-
         if (WorkMemKilobytes(options.Database.WorkMem) is < 64 or > 2 * 1024 * 1024)
         {
             errors.Add($"Database:WorkMem = '{options.Database.WorkMem}': must be between 64kB and 2GB");

@@ -15,11 +15,33 @@ public static class ExporterConfiguration
     public const string EnvironmentPrefix = "SAAS_EXPORTER_";
 
     public static IConfigurationRoot Build(IEnumerable<string> args) =>
-        new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddCommandLine([.. args])
-            .Build();
+        Build(args, Path.Combine(AppContext.BaseDirectory, "appsettings.json"));
+
+    /// <summary>
+    /// Builds from the given settings file; a file that is not valid JSON, or an argument the command-line source
+    /// cannot read, becomes an <see cref="InvalidConfigurationException"/> with one line naming it.
+    /// </summary>
+    internal static IConfigurationRoot Build(IEnumerable<string> args, string settingsFile)
+    {
+        try
+        {
+            return new ConfigurationBuilder()
+                .AddJsonFile(settingsFile, optional: true)
+                .AddEnvironmentVariables(EnvironmentPrefix)
+                .AddCommandLine([.. args])
+                .Build();
+        }
+        catch (InvalidDataException e)
+        {
+            // The JSON provider wraps the parser's error, which names the line and position, twice.
+            var detail = e.GetBaseException().Message.ReplaceLineEndings(" ");
+            throw new InvalidConfigurationException($"{settingsFile}: not valid JSON: {detail}", e);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidConfigurationException($"command line: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
 
     /// <summary>Every configuration problem as one line naming the key; empty when the configuration is valid.</summary>
     public static IReadOnlyList<string> Validate(IConfiguration configuration)

@@ -41,8 +41,11 @@ public sealed class PollExecutor(
 
     private readonly ConcurrentDictionary<string, bool> _contractVerified = new(StringComparer.Ordinal);
 
-    /// <summary>Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once.</summary>
-    private readonly SemaphoreSlim _slots = new(options.Value.Database.MaxConcurrentPolls);
+    /// <summary>
+    /// Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once. Capped at the pool
+    /// size rather than refused, so that lowering MaxPoolSize alone is never an error about a key the user did not set.
+    /// </summary>
+    private readonly SemaphoreSlim _slots = new(Math.Min(options.Value.Database.MaxConcurrentPolls, options.Value.Database.MaxPoolSize));
 
     public async Task<PollOutcome> PollAsync(IMetricCollector collector, CancellationToken cancellationToken)
     {

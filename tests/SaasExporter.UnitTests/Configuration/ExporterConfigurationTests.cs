@@ -28,7 +28,6 @@ public sealed class ExporterConfigurationTests
     [InlineData("Listen", "localhost", "Listen = 'localhost': expected host:port, for example 127.0.0.1:9841")]
     [InlineData("Database:Schema", "Bad-Schema", "Database:Schema = 'Bad-Schema': must be a lower-case PostgreSQL identifier")]
     [InlineData("Database:MaxPoolSize", "0", "Database:MaxPoolSize = 0: must be between 1 and 32")]
-    [InlineData("Database:MaxConcurrentPolls", "5", "Database:MaxConcurrentPolls = 5: must not exceed Database:MaxPoolSize = 4")]
     [InlineData("Database:MaxConcurrentPolls", "0", "Database:MaxConcurrentPolls = 0: must be between 1 and 32")]
     [InlineData("Database:WorkMem", "64M", "Database:WorkMem = '64M': must be a PostgreSQL memory size such as 64MB (kB, MB or GB)")]
     [InlineData("Database:WorkMem", "64MB'; DROP TABLE x; --", "Database:WorkMem = '64MB'; DROP TABLE x; --': must be a PostgreSQL memory size such as 64MB (kB, MB or GB)")]
@@ -82,6 +81,23 @@ public sealed class ExporterConfigurationTests
     public void Validate_EmptyConnectionString_IsRequired() =>
         Assert.Contains("Database:ConnectionString = (hidden): is required",
             ExporterConfiguration.Validate(new ConfigurationBuilder().Build()));
+
+    [Fact]
+    public void Build_SettingsFileNotJson_IsOneLineNamingTheFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saas-exporter-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, "{ \"Database\": { \"Schema\": \"public\", }\n  \"Listen\" ");
+        try
+        {
+            var e = Assert.Throws<InvalidConfigurationException>(() => ExporterConfiguration.Build([], file));
+            Assert.StartsWith($"{file}: not valid JSON: ", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
 
 public sealed class CollectorScheduleTests
