@@ -75,8 +75,12 @@ public sealed class HostileDataTests(ITestOutputHelper output)
                 ["CustomCollectorsFile"] = file,
             });
             // raw_platforms never gets ready: PostgreSQL itself refuses to send its non-UTF-8 value (see below).
+            // Every enabled collector has finished a poll (collector_up appears at the end of the first one; polls take
+            // turns, so the custom ones may come last), and only raw_platforms is down.
             var m = await exporter.ScrapeUntilAsync(
-                x => x.Family("saas_exporter_collector_up").Count(c => c.Value == 1) == x.Family("saas_exporter_collector_up").Count - 1
+                x => x.Family("saas_exporter_collector_up").Count == x.Family("saas_exporter_collector_enabled").Count(c => c.Value == 1)
+                    && x.Family("saas_exporter_collector_up").Count(c => c.Value == 1) == x.Family("saas_exporter_collector_up").Count - 1
+                    && x.Get("saas_exporter_collector_up", ("collector", "raw_features")) == 1
                     && x.Get("saas_exporter_collector_up", ("collector", "raw_platforms")) == 0, TimeSpan.FromSeconds(120));
             var landing = await exporter.Client.GetStringAsync(new Uri("/", UriKind.Relative));
             var business = SmallProductDataset.BusinessSeries(m);
