@@ -144,6 +144,99 @@ public sealed partial class DashboardStructureTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void EveryPanel_SaysWhatAnEmptyValueMeans(string path)
+    {
+        Assert.All(DashboardFiles.Panels(DashboardFiles.Load(path)), p =>
+            Assert.False(string.IsNullOrWhiteSpace((string?)p["fieldConfig"]?["defaults"]?["noValue"]), $"'{p["title"]}' has no noValue text"));
+    }
+
+    [Fact]
+    public void BurnRates_AreShownAsFactorsNotPercentages()
+    {
+        var slos = DashboardFiles.All().Single(d => (string?)d.Dashboard["uid"] == "saas-slos").Dashboard;
+        var burnPanels = DashboardFiles.Panels(slos).Where(p => DashboardFiles.Targets(p).Any(t => IsBurnRate((string)t["expr"]!))).ToList();
+
+        Assert.NotEmpty(burnPanels);
+        Assert.All(burnPanels, p =>
+        {
+            var refIds = DashboardFiles.Targets(p).Where(t => IsBurnRate((string)t["expr"]!)).Select(t => (string)t["refId"]!).ToList();
+            if (DashboardFiles.Targets(p).All(t => IsBurnRate((string)t["expr"]!)))
+            {
+                Assert.Equal(FactorUnit, (string?)p["fieldConfig"]!["defaults"]!["unit"]);
+                return;
+            }
+
+            // A table mixing ratios and burn rates: the burn-rate column (renamed by organize) carries the unit.
+            var renames = p["transformations"]!.AsArray().Single(t => (string?)t!["id"] == "organize")!["options"]!["renameByName"]!.AsObject();
+            Assert.All(refIds, refId =>
+            {
+                var column = (string?)renames[$"Value #{refId}"] ?? $"Value #{refId}";
+                var unit = p["fieldConfig"]!["overrides"]!.AsArray()
+                    .Where(o => (string?)o!["matcher"]!["id"] == "byName" && (string?)o["matcher"]!["options"] == column)
+                    .SelectMany(o => o!["properties"]!.AsArray()).Where(q => (string?)q!["id"] == "unit").Select(q => (string?)q!["value"]).SingleOrDefault();
+                Assert.True(unit == FactorUnit, $"'{p["title"]}' column {column} has unit {unit ?? "(panel default)"}, not {FactorUnit}");
+            });
+        });
+    }
+
+    [Fact]
+    public void BurnRateByWindow_DescribesOnlyWindowsAndFactorsTheGeneratedRulesUse()
+    {
+        var slos = DashboardFiles.All().Single(d => (string?)d.Dashboard["uid"] == "saas-slos").Dashboard;
+        var description = (string)DashboardFiles.Panels(slos).Single(p => (string?)p["title"] == "Burn rate by window")["description"]!;
+        var rules = string.Join("\n", Directory.GetFiles(Repository.PathOf("prometheus", "rules", "slo"), "*.yml").Select(File.ReadAllText));
+        var windows = RuleWindow().Matches(rules).Select(m => m.Groups["window"].Value).ToHashSet(StringComparer.Ordinal);
+        var factors = RuleFactor().Matches(rules).Select(m => m.Groups["factor"].Value).ToHashSet(StringComparer.Ordinal);
+
+        var described = DescribedWindow().Matches(description).Select(m => m.Value).ToList();
+        var describedFactors = DescribedFactor().Matches(description).Select(m => m.Groups["factor"].Value).ToList();
+        Assert.NotEmpty(described);
+        Assert.NotEmpty(describedFactors);
+        Assert.All(described, w => Assert.True(windows.Contains(w), $"the description names window {w}; the rules record [{string.Join(", ", windows.Order())}]"));
+        Assert.All(describedFactors, f => Assert.True(factors.Contains(f), $"the description names factor {f}x; the rules alert at [{string.Join(", ", factors.Order())}]"));
+    }
+
+    [Fact]
+    public void BarPanelsOfCounters_CountEachIncreaseOnceWithAMinimumIntervalOfTwoScrapes()
+    {
+        var scrape = DashboardFiles.Duration(((YamlScalarNode)((YamlMappingNode)Yaml(Repository.PathOf("prometheus", "prometheus.yml"))["global"])["scrape_interval"]).Value!);
+        var bars = DashboardFiles.All().SelectMany(d => DashboardFiles.Panels(d.Dashboard))
+            .Where(p => (string?)p["type"] == "timeseries" && (string?)p["fieldConfig"]?["defaults"]?["custom"]?["drawStyle"] == "bars")
+            .Where(p => DashboardFiles.Targets(p).Any(t => CounterRange().IsMatch((string)t["expr"]!)))
+            .ToList();
+
+        Assert.NotEmpty(bars);
+        Assert.All(bars, p =>
+        {
+            // A range longer than the step counts one increase in several bars; $__interval is the step.
+            Assert.All(DashboardFiles.Targets(p).SelectMany(t => CounterRange().Matches((string)t["expr"]!)),
+                m => Assert.True(m.Groups["range"].Value == "$__interval", $"'{p["title"]}' counts over [{m.Groups["range"].Value}], not [$__interval]"));
+            Assert.True(DashboardFiles.MinInterval(p) >= 2 * scrape, $"'{p["title"]}' needs a minimum interval of at least two scrapes ({2 * scrape})");
+        });
+    }
+
+    [Fact]
+    public void PlanVariable_FiltersEveryRevenuePanelWhoseDataHasAPlanLabel()
+    {
+        var revenue = DashboardFiles.All().Single(d => (string?)d.Dashboard["uid"] == "saas-revenue").Dashboard;
+        var plan = DashboardFiles.Variables(revenue).Single(v => (string?)v["name"] == "plan");
+        var metric = PlanSource().Match((string)plan["query"]!).Groups["metric"].Value;
+        var targets = DashboardFiles.Panels(revenue).SelectMany(p => DashboardFiles.Targets(p).Select(t => (Title: (string)p["title"]!, Expr: (string)t["expr"]!))).ToList();
+
+        Assert.Equal("saas_mrr", metric);
+        Assert.All(targets.Where(t => Regex.IsMatch(t.Expr, $@"\b{metric}\b(?![_:])")), t =>
+            Assert.Matches($@"\b{metric}\{{[^}}]*plan=~""\$plan""", t.Expr));
+        Assert.Contains(targets, t => t.Title == "ARR" && t.Expr.Contains("$plan", StringComparison.Ordinal));
+        Assert.Contains("MRR, ARR, MRR over time and MRR by plan", (string?)plan["description"], StringComparison.Ordinal);
+    }
+
+    private const string FactorUnit = "suffix:x";
+
+    private static bool IsBurnRate(string expr) =>
+        expr.Contains("burn_rate", StringComparison.Ordinal) || (expr.Contains("sli_error:ratio_rate", StringComparison.Ordinal) && expr.Contains("/ on", StringComparison.Ordinal));
+
     [Fact]
     public void SloDashboard_HasTheSloVariableTheAlertLinksSet()
     {
@@ -192,4 +285,22 @@ public sealed partial class DashboardStructureTests
 
     [GeneratedRegex(@"^label_values\(.+, *[a-z_]+\)$")]
     private static partial Regex LabelValues();
+
+    [GeneratedRegex(@"sloth_window: ""(?<window>[0-9]+[mhdw])""")]
+    private static partial Regex RuleWindow();
+
+    [GeneratedRegex(@"> \((?<factor>[0-9.]+) \*")]
+    private static partial Regex RuleFactor();
+
+    [GeneratedRegex(@"\b[0-9]+[mhdw]\b")]
+    private static partial Regex DescribedWindow();
+
+    [GeneratedRegex(@"\b(?<factor>[0-9]+(\.[0-9]+)?)x\b")]
+    private static partial Regex DescribedFactor();
+
+    [GeneratedRegex(@"\b(increase|rate)\([^\[]+\[(?<range>[^\]]+)\]")]
+    private static partial Regex CounterRange();
+
+    [GeneratedRegex(@"^label_values\((?<metric>[a-z_:]+)")]
+    private static partial Regex PlanSource();
 }
