@@ -23,6 +23,7 @@ public sealed partial class DashboardThresholdTests
             ["dau-mau-ratio"] = ("saas-engagement", "Stickiness (DAU/MAU)", null),
             ["dau-wau-ratio"] = ("saas-engagement", "DAU/WAU", null),
             ["power-user-ratio"] = ("saas-engagement", "Power users", null),
+            ["mobile-app-usage"] = ("saas-engagement", "Mobile share (30 days)", null),
             ["contact-management-usage"] = ("saas-engagement", "Feature adoption ($window)", "contacts"),
             ["deal-pipeline-usage"] = ("saas-engagement", "Feature adoption ($window)", "deals"),
             ["email-integration-usage"] = ("saas-engagement", "Feature adoption ($window)", "email"),
@@ -46,7 +47,6 @@ public sealed partial class DashboardThresholdTests
         ["deals-created-rate"] = "the SLO counts deals of one day; the CRM board shows totals over $window (7d, 30d, 90d), which a daily objective cannot colour",
         ["contact-creation-rate"] = "the SLO counts contacts of one day; the CRM board shows totals over $window (7d, 30d, 90d)",
         ["emails-sent-per-user"] = "the SLO is e-mails per daily active user over one day; the CRM board shows e-mails per active user over $window",
-        ["mobile-app-usage"] = "no panel shows the mobile share of monthly active users (Platform split shows user counts per platform)",
         ["exporter-poll-success"] = "its SLI is a ratio of poll counters over the SLO windows; the exporter board shows poll counts per interval, not that ratio",
     };
 
