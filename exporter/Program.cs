@@ -11,6 +11,11 @@ catch (InvalidConfigurationException e)
 {
     return Help.ConfigurationErrors([e.Message]);
 }
+catch (Exception e)
+{
+    // Nothing unexpected at start (a port in use, an unreadable file) may end in a stack trace.
+    return Help.Fatal(e);
+}
 
 static async Task<int> RunAsync(CommandLine command) => command.Command switch
 {
