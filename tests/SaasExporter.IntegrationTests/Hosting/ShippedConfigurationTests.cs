@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using SaasExporter.Demo;
+using SaasExporter.IntegrationTests.Infrastructure;
+using SaasExporter.IntegrationTests.Web;
+using YamlDotNet.RepresentationModel;
+using static SaasExporter.IntegrationTests.Infrastructure.Instants;
+
+namespace SaasExporter.IntegrationTests.Hosting;
+
+/// <summary>
+/// Every configuration we ship or document starts: the compose exporter's settings and the local stack's (read from
+/// those files), each README example, and their combinations run <c>check</c>, <c>once</c> and <c>serve</c> of the
+/// real binary to a clean result (exit 0, nothing on stderr, every expected collector up) over one small seeded demo.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, ShippedConfigurationTests.Files files)
+    : IClassFixture<ShippedConfigurationTests.Files>
+{
+    private const string ScrapeUser = "prometheus";
+    private const string ScrapePassword = "scrape-secret";
+
+    private static readonly string[] BuiltInCollectors =
+        ["account_health", "acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys"];
+
+    private static readonly string[] CrmCollectors = ["crm_activity", "crm_deals", "crm_sales_cycle"];
+
+    private static readonly SemaphoreSlim SeedGate = new(1, 1);
+    private static (PostgresFixture Fixture, string ConnectionString)? _seeded;
+
+    /// <summary>The web config file (TLS with a throwaway certificate and one basic-auth user) the README documents.</summary>
+    public sealed class Files : IDisposable
+    {
+        public Files()
+        {
+            Directory = System.IO.Directory.CreateTempSubdirectory("saas-exporter-shipped-").FullName;
+            Certificate = ThrowawayCertificate.Create(Directory);
+            WebConfig = Path.Combine(Directory, "web.yml");
+            File.WriteAllText(WebConfig, $"""
+                tls_server_config:
+                  cert_file: cert.pem
+                  key_file: key.pem
+                basic_auth_users:
+                  {ScrapeUser}: {BCrypt.Net.BCrypt.HashPassword(ScrapePassword, 10)}
+                """);
+        }
+
+        public string Directory { get; }
+
+        public ThrowawayCertificate Certificate { get; }
+
+        public string WebConfig { get; }
+
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    public static TheoryData<string> Configurations => new()
+    {
+        "compose", "local-stack", "readme: minimal", "readme: engagement every 5 minutes", "readme: incremental",
+        "readme: web config", "readme: reporting time zone", "readme: backfill AsOf",
+        "combined: incremental + compose custom collectors", "combined: compose + incremental + web config + Europe/Berlin",
+    };
+
+    /// <summary>The settings of a row, as --Key=Value pairs, without the connection string and listen address the test supplies.</summary>
+    private List<string> Settings(string row) => row switch
+    {
+        "compose" => ComposeSettings(),
+        "local-stack" => LocalStackSettings(),
+        "readme: minimal" => [],
+        "readme: engagement every 5 minutes" => ["--Collectors:engagement:Interval=00:05:00"],
+        "readme: incremental" => ["--EventMetrics:Source=incremental"],
+        "readme: web config" => [$"--WebConfigFile={files.WebConfig}"],
+        "readme: reporting time zone" => ["--ReportingTimeZone=Europe/Berlin"],
+        "readme: backfill AsOf" => ["--AsOf=2026-10-01T00:00:00Z"],
+        "combined: incremental + compose custom collectors" => [.. ComposeSettings(), "--EventMetrics:Source=incremental"],
+        "combined: compose + incremental + web config + Europe/Berlin" =>
+            [.. ComposeSettings(), "--EventMetrics:Source=incremental", $"--WebConfigFile={files.WebConfig}", "--ReportingTimeZone=Europe/Berlin"],
+        _ => throw new ArgumentException($"unknown row {row}", nameof(row)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public async Task CheckOnceAndServe_ShippedConfiguration_RunClean(string row)
+    {
+        var settings = Settings(row);
+        var connection = $"--Database:ConnectionString={await SeededAsync()}";
+        var custom = settings.Any(s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
+        string[] expected = [.. BuiltInCollectors, .. custom ? CrmCollectors : []];
+
+        var check = await ExporterProcess.RunAsync(["check", connection, .. settings]);
+        Assert.True(check.ExitCode == 0 && check.Stderr.Length == 0, $"{row}: check exited {check.ExitCode}: {check.Stderr}{check.Stdout}");
+        Assert.StartsWith("ok: configuration valid; schema public satisfies the contract", check.Stdout, StringComparison.Ordinal);
+        Assert.Equal(custom, check.Stdout.Contains("3 custom collector queries parse", StringComparison.Ordinal));
+
+        var once = await ExporterProcess.RunAsync(["once", connection, .. settings]);
+        Assert.True(once.ExitCode == 0 && once.Stderr.Length == 0, $"{row}: once exited {once.ExitCode}: {once.Stderr}");
+        AssertEveryCollectorUp(row, "once", Exposition.Parse(once.Stdout), expected);
+
+        await using var server = await ServingExporter.StartAsync([connection, .. settings]);
+        var web = settings.Any(s => s.StartsWith("--WebConfigFile=", StringComparison.Ordinal));
+        using var client = web ? files.Certificate.TrustingClient() : new HttpClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        var address = new Uri($"{(web ? "https" : "http")}://127.0.0.1:{server.Port}");
+        await WaitReadyAsync(client, address, server, row);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "/metrics"));
+        if (web)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ScrapeUser}:{ScrapePassword}")));
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertEveryCollectorUp(row, "serve", Exposition.Parse(await response.Content.ReadAsStringAsync()), expected);
+
+        await server.TerminateAsync();
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(40)));
+        var noisy = server.Output.Split('\n').Where(l => Regex.IsMatch(l, @"^\s*(fail|crit|warn)|Exception|saas-exporter: ")).ToList();
+        Assert.True(noisy.Count == 0, $"{row}: serve printed problems:\n{string.Join('\n', noisy)}");
+    }
+
+    private static void AssertEveryCollectorUp(string row, string command, Exposition exposition, string[] expected)
+    {
+        var up = exposition.Series.Where(s => s.Key.StartsWith("saas_exporter_collector_up{", StringComparison.Ordinal))
+            .ToDictionary(s => CollectorLabel().Match(s.Key).Groups[1].Value, s => s.Value);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), up.Keys.Order(StringComparer.Ordinal));
+        var down = up.Where(u => u.Value != 1).Select(u => u.Key).ToList();
+        Assert.True(down.Count == 0, $"{row}: {command}: collectors not up: {string.Join(", ", down)}");
+    }
+
+    private static async Task WaitReadyAsync(HttpClient client, Uri address, ServingExporter server, string row)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var last = "";
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            Assert.False(server.HasExited, $"{row}: serve exited: {server.Output}");
+            using var response = await client.GetAsync(new Uri(address, "/readyz"));
+            last = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{row}: serve not ready within 120 s: {last}");
+    }
+
+    /// <summary>docker-compose.yml's exporter environment, as arguments; /app/ is where the image holds exporter/'s files.</summary>
+    private static List<string> ComposeSettings()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Repository.PathOf("docker-compose.yml"))));
+        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
+        var environment = (YamlMappingNode)((YamlMappingNode)services["exporter"])["environment"];
+        var settings = new List<string>();
+        foreach (var (key, value) in environment.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!["SAAS_EXPORTER_".Length..].Replace("__", ":", StringComparison.Ordinal);
+            var text = ((YamlScalarNode)value).Value!;
+            if (name is "Database:ConnectionString" or "Listen")
+            {
+                continue;
+            }
+
+            if (text.StartsWith("/app/", StringComparison.Ordinal))
+            {
+                text = Repository.PathOf("exporter", text["/app/".Length..]);
+                Assert.True(File.Exists(text), $"docker-compose.yml: {key} names /app/{Path.GetFileName(text)}, which exporter/ does not hold");
+            }
+
+            settings.Add($"--{name}={text}");
+        }
+
+        Assert.Contains(settings, s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
+        return settings;
+    }
+
+    /// <summary>The arguments tests/local-stack gives `serve`, less the connection string and listen address.</summary>
+    private static List<string> LocalStackSettings()
+    {
+        var script = File.ReadAllText(Repository.PathOf("tests", "local-stack"));
+        var serve = Regex.Match(script, @"start exporter .*? serve (?<args>(?:[^\n]*\\\n)*[^\n]*)");
+        Assert.True(serve.Success, "tests/local-stack: no `start exporter ... serve` line");
+        var settings = Regex.Matches(serve.Groups["args"].Value, "\"--(?<key>[A-Za-z:]+)=(?<value>[^\"]*)\"")
+            .Where(m => m.Groups["key"].Value is not "Database:ConnectionString" and not "Listen")
+            .Select(m => $"--{m.Groups["key"].Value}={m.Groups["value"].Value.Replace("$repo", Repository.Root, StringComparison.Ordinal)}")
+            .ToList();
+        Assert.Contains(settings, s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
+        return settings;
+    }
+
+    /// <summary>One small demo database for the whole class (scale 0.05, 180 days), seeded on first use.</summary>
+    private async Task<string> SeededAsync()
+    {
+        await SeedGate.WaitAsync();
+        try
+        {
+            if (_seeded is not { } seeded || !ReferenceEquals(seeded.Fixture, postgres))
+            {
+                var connectionString = await postgres.CreateDatabaseAsync("shipped");
+                await SeededDatabase.SeedAsync(connectionString, "public", new DemoParameters(0.05, 42, Utc("2026-11-05T00:00:00Z"), 180));
+                _seeded = (postgres, connectionString);
+            }
+
+            return _seeded.Value.ConnectionString;
+        }
+        finally
+        {
+            SeedGate.Release();
+        }
+    }
+
+    [GeneratedRegex("collector=\"([^\"]+)\"")]
+    private static partial Regex CollectorLabel();
+}
