@@ -22,6 +22,7 @@ static async Task<int> RunAsync(CommandLine command) => command.Command switch
     "serve" => await ServeCommand.RunAsync(command.Arguments),
     "once" => await OnceCommand.RunAsync(command.Arguments),
     "check" => await CheckCommand.RunAsync(command.Arguments),
+    "catalogue" => await CatalogueCommand.RunAsync(command.Arguments),
     "health" => await HealthCommand.RunAsync(command.Arguments),
     "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),
