@@ -72,6 +72,13 @@ public sealed class ExporterCatalogue
 
     public SelectorVerdict CanMatch(VectorSelector selector)
     {
+        if (selector.Metric.Length == 0)
+        {
+            var named = Families.Where(f => selector.SelectsName(f.Name)).Select(f => CanMatch(selector.Named(f.Name))).ToList();
+            return named.Count == 0 ? SelectorVerdict.No($"the exporter serves no series whose name matches {string.Join(", ", selector.Matchers.Where(m => m.Label == VectorSelector.NameLabel))}")
+                : named.FirstOrDefault(v => v.CanMatch) ?? named[0];
+        }
+
         if (Find(selector.Metric) is not { } family)
         {
             return SelectorVerdict.No($"the exporter serves no series named {selector.Metric}");

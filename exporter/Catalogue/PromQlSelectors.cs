@@ -5,8 +5,9 @@ namespace SaasExporter.Catalogue;
 /// <summary>
 /// Finds the vector selectors of a PromQL expression without evaluating it: metric names with their label matchers
 /// (=, !=, =~, !~). Function and aggregation names, grouping and matching label lists (by, without, on, ignoring,
-/// group_left, group_right), strings, numbers, durations and ranges are skipped. A selector must name its metric
-/// before the braces; <c>{__name__="x"}</c> forms are refused.
+/// group_left, group_right), strings, numbers, durations and ranges are skipped. A selector without a metric name
+/// (<c>{__name__=~"slo:.+", a="b"}</c>) has an empty <see cref="VectorSelector.Metric"/> and keeps its __name__
+/// matchers; a __name__ matcher after a metric name is refused.
 /// </summary>
 public static class PromQlSelectors
 {
@@ -50,7 +51,14 @@ public static class PromQlSelectors
             }
             else if (c == '{')
             {
-                throw new FormatException($"'{expression}': a selector without a metric name at character {reader.Position + 1} (only metric{{...}} forms are supported)");
+                var position = reader.Position + 1;
+                var matchers = reader.Matchers("");
+                if (!matchers.Any(m => m.Label == VectorSelector.NameLabel))
+                {
+                    throw new FormatException($"'{expression}': the selector at character {position} has neither a metric name nor a __name__ matcher");
+                }
+
+                selectors.Add(new VectorSelector("", matchers));
             }
             else if (c is '"' or '\'' or '`')
             {
@@ -236,7 +244,7 @@ public static class PromQlSelectors
 
                 if (!IsNameStart(Peek))
                 {
-                    throw new FormatException($"'{text}': selector of {metric}: expected a label name at character {_position + 1}");
+                    throw new FormatException($"'{text}': selector of {Of(metric)}: expected a label name at character {_position + 1}");
                 }
 
                 var label = Name();
@@ -247,18 +255,18 @@ public static class PromQlSelectors
                     '=' => MatchOperator.Equal,
                     '!' when Next == '=' => MatchOperator.NotEqual,
                     '!' when Next == '~' => MatchOperator.NotRegex,
-                    _ => throw new FormatException($"'{text}': selector of {metric}: expected =, !=, =~ or !~ after {label} at character {_position + 1}"),
+                    _ => throw new FormatException($"'{text}': selector of {Of(metric)}: expected =, !=, =~ or !~ after {label} at character {_position + 1}"),
                 };
                 _position += op == MatchOperator.Equal ? 1 : 2;
                 SkipSpaceAndComments();
                 if (Peek is not ('"' or '\'' or '`'))
                 {
-                    throw new FormatException($"'{text}': selector of {metric}: expected a quoted value for {label} at character {_position + 1}");
+                    throw new FormatException($"'{text}': selector of {Of(metric)}: expected a quoted value for {label} at character {_position + 1}");
                 }
 
-                if (label == "__name__")
+                if (label == VectorSelector.NameLabel && metric.Length > 0)
                 {
-                    throw new FormatException($"'{text}': selector of {metric}: __name__ matchers are not supported");
+                    throw new FormatException($"'{text}': selector of {Of(metric)}: a __name__ matcher after the metric name is not supported");
                 }
 
                 matchers.Add(new LabelMatcher(label, op, String()));
@@ -269,10 +277,12 @@ public static class PromQlSelectors
                 }
                 else if (Peek != '}')
                 {
-                    throw new FormatException($"'{text}': selector of {metric}: expected , or }} at character {_position + 1}");
+                    throw new FormatException($"'{text}': selector of {Of(metric)}: expected , or }} at character {_position + 1}");
                 }
             }
         }
+
+        private static string Of(string metric) => metric.Length > 0 ? metric : "{...}";
 
         private char Next => _position + 1 < text.Length ? text[_position + 1] : '\0';
 

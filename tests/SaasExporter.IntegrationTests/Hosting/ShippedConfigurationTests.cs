@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using SaasExporter.Demo;
 using SaasExporter.IntegrationTests.Infrastructure;
 using SaasExporter.IntegrationTests.Web;
-using YamlDotNet.RepresentationModel;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Hosting;
@@ -66,17 +65,17 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
     /// <summary>The settings of a row, as --Key=Value pairs, without the connection string and listen address the test supplies.</summary>
     private List<string> Settings(string row) => row switch
     {
-        "compose" => ComposeSettings(),
-        "local-stack" => LocalStackSettings(),
+        "compose" => ShippedSettings.Compose(),
+        "local-stack" => ShippedSettings.LocalStack(),
         "readme: minimal" => [],
         "readme: engagement every 5 minutes" => ["--Collectors:engagement:Interval=00:05:00"],
         "readme: incremental" => ["--EventMetrics:Source=incremental"],
         "readme: web config" => [$"--WebConfigFile={files.WebConfig}"],
         "readme: reporting time zone" => ["--ReportingTimeZone=Europe/Berlin"],
         "readme: backfill AsOf" => ["--AsOf=2026-10-01T00:00:00Z"],
-        "combined: incremental + compose custom collectors" => [.. ComposeSettings(), "--EventMetrics:Source=incremental"],
+        "combined: incremental + compose custom collectors" => [.. ShippedSettings.Compose(), "--EventMetrics:Source=incremental"],
         "combined: compose + incremental + web config + Europe/Berlin" =>
-            [.. ComposeSettings(), "--EventMetrics:Source=incremental", $"--WebConfigFile={files.WebConfig}", "--ReportingTimeZone=Europe/Berlin"],
+            [.. ShippedSettings.Compose(), "--EventMetrics:Source=incremental", $"--WebConfigFile={files.WebConfig}", "--ReportingTimeZone=Europe/Berlin"],
         _ => throw new ArgumentException($"unknown row {row}", nameof(row)),
     };
 
@@ -147,50 +146,6 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         }
 
         Assert.Fail($"{row}: serve not ready within 120 s: {last}");
-    }
-
-    /// <summary>docker-compose.yml's exporter environment, as arguments; /app/ is where the image holds exporter/'s files.</summary>
-    private static List<string> ComposeSettings()
-    {
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Repository.PathOf("docker-compose.yml"))));
-        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
-        var environment = (YamlMappingNode)((YamlMappingNode)services["exporter"])["environment"];
-        var settings = new List<string>();
-        foreach (var (key, value) in environment.Children)
-        {
-            var name = ((YamlScalarNode)key).Value!["SAAS_EXPORTER_".Length..].Replace("__", ":", StringComparison.Ordinal);
-            var text = ((YamlScalarNode)value).Value!;
-            if (name is "Database:ConnectionString" or "Listen")
-            {
-                continue;
-            }
-
-            if (text.StartsWith("/app/", StringComparison.Ordinal))
-            {
-                text = Repository.PathOf("exporter", text["/app/".Length..]);
-                Assert.True(File.Exists(text), $"docker-compose.yml: {key} names /app/{Path.GetFileName(text)}, which exporter/ does not hold");
-            }
-
-            settings.Add($"--{name}={text}");
-        }
-
-        Assert.Contains(settings, s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
-        return settings;
-    }
-
-    /// <summary>The arguments tests/local-stack gives `serve`, less the connection string and listen address.</summary>
-    private static List<string> LocalStackSettings()
-    {
-        var script = File.ReadAllText(Repository.PathOf("tests", "local-stack"));
-        var serve = Regex.Match(script, @"start exporter .*? serve (?<args>(?:[^\n]*\\\n)*[^\n]*)");
-        Assert.True(serve.Success, "tests/local-stack: no `start exporter ... serve` line");
-        var settings = Regex.Matches(serve.Groups["args"].Value, "\"--(?<key>[A-Za-z:]+)=(?<value>[^\"]*)\"")
-            .Where(m => m.Groups["key"].Value is not "Database:ConnectionString" and not "Listen")
-            .Select(m => $"--{m.Groups["key"].Value}={m.Groups["value"].Value.Replace("$repo", Repository.Root, StringComparison.Ordinal)}")
-            .ToList();
-        Assert.Contains(settings, s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
-        return settings;
     }
 
     /// <summary>One small demo database for the whole class (scale 0.05, 180 days), seeded on first use.</summary>

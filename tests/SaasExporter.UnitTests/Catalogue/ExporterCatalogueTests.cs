@@ -41,6 +41,19 @@ public sealed class ExporterCatalogueTests
         Assert.Equal(SelectorVerdict.No(reason), Catalogue().CanMatch(selector));
 
     [Fact]
+    public void CanMatch_SelectorWithoutAName_MatchesAnyServedNameItsNameMatchersAllow()
+    {
+        var catalogue = Catalogue();
+        var selector = PromQlSelectors.Extract("{__name__=~\"saas_(power|active)_users\", window=\"7d\"}").Single();
+        var none = PromQlSelectors.Extract("{__name__=~\"saas_power_users|saas_tickets_open\", window=\"7d\"}").Single();
+        var unknown = PromQlSelectors.Extract("{__name__=\"nothing\"}").Single();
+
+        Assert.Equal(SelectorVerdict.Yes, catalogue.CanMatch(selector));
+        Assert.Equal(SelectorVerdict.No("window=\"7d\" matches nothing: saas_power_users has no label window (labels: none)"), catalogue.CanMatch(none));
+        Assert.Equal(SelectorVerdict.No("the exporter serves no series whose name matches __name__=\"nothing\""), catalogue.CanMatch(unknown));
+    }
+
+    [Fact]
     public void CanMatch_FollowsTheConfiguration()
     {
         var catalogue = Catalogue(("ActiveWindows:0", "90d"), ("Features:0", "billing"), ("EventMetrics:Source", "incremental"),

@@ -17,12 +17,13 @@ public sealed class PromQlSelectorsTests
     [InlineData("histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m:1m]))) > 1e-3 # comment {not=\"a selector\"}", new[] { "x_bucket" })]
     [InlineData("max_over_time(saas:arr[1h]) or vector(0) unless bool time() > 2", new[] { "saas:arr" })]
     [InlineData("count_values(\"v\", a{b=\"c,}\"})", new[] { "a{b=\"c,}\"}" })]
+    [InlineData("{__name__=~\"slo:.+\", a=\"b\"} / on (a) group_left () c", new[] { "{__name__=~\"slo:.+\", a=\"b\"}", "c" })]
     public void Extract_Expression_FindsExactlyItsSelectors(string expression, string[] expected) =>
         Assert.Equal(expected, Extract(expression));
 
     [Theory]
-    [InlineData("{__name__=\"up\"}", "a selector without a metric name at character 1")]
-    [InlineData("up{__name__=\"x\"}", "__name__ matchers are not supported")]
+    [InlineData("a / {job=\"x\"}", "the selector at character 5 has neither a metric name nor a __name__ matcher")]
+    [InlineData("up{__name__=\"x\"}", "a __name__ matcher after the metric name is not supported")]
     [InlineData("up{job=x}", "expected a quoted value for job at character 8")]
     [InlineData("up{job==\"x\"}", "expected a quoted value for job at character 8")]
     [InlineData("up{job=\"x\"", "expected , or } at character 11")]
@@ -36,5 +37,6 @@ public sealed class PromQlSelectorsTests
         Assert.Equal("a{b=\"c\"}", VectorSelector.Parse(" a{b=\"c\"}[5m] ").ToString());
         Assert.Throws<FormatException>(() => VectorSelector.Parse("sum(a)"));
         Assert.Throws<FormatException>(() => VectorSelector.Parse("a / b"));
+        Assert.Throws<FormatException>(() => VectorSelector.Parse("{__name__=\"a\"}"));
     }
 }
