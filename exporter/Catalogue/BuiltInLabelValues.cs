@@ -35,7 +35,8 @@ internal static class BuiltInLabelValues
         ("saas_features_used_users", "window") => Windows(label, "FeaturesUsedWindow", [o.FeaturesUsedWindow]),
         ("saas_retention_cohort_users" or "saas_retention_retained_users", "retention") => CatalogueLabel.Fixed(label, Code, "d1", "d7", "d30", "d90"),
         ("saas_cohort_users" or "saas_cohort_retained_users", "cohort") => CatalogueLabel.FromData(label),
-        ("saas_cohort_retained_users", "week") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(0, 12).Select(Text)),
+        // Twelve cohorts ending with the current week, a cell once its week has ended: the oldest cohort reaches week 10.
+        ("saas_cohort_retained_users", "week") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(0, 11).Select(Text)),
         ("saas_dormant_users_window_start" or "saas_resurrected_users", "window") => CatalogueLabel.Fixed(label, Code, "30d"),
         ("saas_mrr", "plan") => CatalogueLabel.FromData(label),
         ("saas_mrr" or "saas_customers" or "saas_customers_window_start" or "saas_churned_customers", "billing_interval") => CatalogueLabel.FromData(label),

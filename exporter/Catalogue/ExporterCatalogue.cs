@@ -63,7 +63,7 @@ public sealed class ExporterCatalogue
             }
         }
 
-        families.AddRange(SelfSeries([.. all.Select(c => c.Name)], options, basicAuthentication));
+        families.AddRange(SelfSeries([.. all.Select(c => c.Name)], [.. all.Where(c => options.For(c.Name).Enabled).Select(c => c.Name)], options, basicAuthentication));
         return new ExporterCatalogue(families);
     }
 
@@ -139,18 +139,22 @@ public sealed class ExporterCatalogue
         yield return new CatalogueFamily(name + "_count", name, typeName, collector, help, labels);
     }
 
-    /// <summary>The exporter's own series (<see cref="SelfMetrics"/>), labelled by every collector it declares.</summary>
-    private static IEnumerable<CatalogueFamily> SelfSeries(string[] collectors, ExporterOptions options, bool basicAuthentication)
+    /// <summary>
+    /// The exporter's own series (<see cref="SelfMetrics"/>): whether a collector is enabled is served for every
+    /// collector, the rest only for the enabled ones.
+    /// </summary>
+    private static IEnumerable<CatalogueFamily> SelfSeries(string[] collectors, string[] enabledCollectors, ExporterOptions options, bool basicAuthentication)
     {
         const string self = "exporter";
-        var collector = CatalogueLabel.Fixed("collector", "collectors", collectors);
+        var collector = CatalogueLabel.Fixed("collector", "collectors (enabled)", enabledCollectors);
+        var anyCollector = CatalogueLabel.Fixed("collector", "collectors", collectors);
         var notEnumerated = "code (not enumerated)";
         var series = new List<CatalogueFamily>
         {
             new("saas_exporter_collector_up", "saas_exporter_collector_up", "gauge", self, "1 if the collector's last poll succeeded.", [collector]),
             new("saas_exporter_collector_last_success_timestamp_seconds", "saas_exporter_collector_last_success_timestamp_seconds", "gauge", self, "Unix time of the collector's last successful poll.", [collector]),
             new("saas_exporter_collector_runs_total", "saas_exporter_collector_runs_total", "counter", self, "Polls of the collector by result.", [collector, CatalogueLabel.Fixed("result", "code", "success", "failure")]),
-            new("saas_exporter_collector_enabled", "saas_exporter_collector_enabled", "gauge", self, "1 if the collector is enabled.", [collector]),
+            new("saas_exporter_collector_enabled", "saas_exporter_collector_enabled", "gauge", self, "1 if the collector is enabled.", [anyCollector]),
             new("saas_exporter_collector_interval_seconds", "saas_exporter_collector_interval_seconds", "gauge", self, "Configured time between two polls of the collector.", [collector]),
             new("saas_exporter_collector_degraded", "saas_exporter_collector_degraded", "gauge", self, "1 if the collector's last successful poll dropped rows.", [collector]),
             new("saas_exporter_database_up", "saas_exporter_database_up", "gauge", self, "1 if the last attempt to reach the product database succeeded.", []),

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
-using SaasExporter.Demo;
 using SaasExporter.IntegrationTests.Infrastructure;
 using SaasExporter.IntegrationTests.Web;
-using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Hosting;
 
@@ -25,9 +23,6 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         ["account_health", "acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys"];
 
     private static readonly string[] CrmCollectors = ["crm_activity", "crm_deals", "crm_sales_cycle"];
-
-    private static readonly SemaphoreSlim SeedGate = new(1, 1);
-    private static (PostgresFixture Fixture, string ConnectionString)? _seeded;
 
     /// <summary>The web config file (TLS with a throwaway certificate and one basic-auth user) the README documents.</summary>
     public sealed class Files : IDisposable
@@ -84,7 +79,7 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
     public async Task CheckOnceAndServe_ShippedConfiguration_RunClean(string row)
     {
         var settings = Settings(row);
-        var connection = $"--Database:ConnectionString={await SeededAsync()}";
+        var connection = $"--Database:ConnectionString={await ShippedDemo.DatabaseAsync(postgres)}";
         var custom = settings.Any(s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
         string[] expected = [.. BuiltInCollectors, .. custom ? CrmCollectors : []];
 
@@ -146,27 +141,6 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         }
 
         Assert.Fail($"{row}: serve not ready within 120 s: {last}");
-    }
-
-    /// <summary>One small demo database for the whole class (scale 0.05, 180 days), seeded on first use.</summary>
-    private async Task<string> SeededAsync()
-    {
-        await SeedGate.WaitAsync();
-        try
-        {
-            if (_seeded is not { } seeded || !ReferenceEquals(seeded.Fixture, postgres))
-            {
-                var connectionString = await postgres.CreateDatabaseAsync("shipped");
-                await SeededDatabase.SeedAsync(connectionString, "public", new DemoParameters(0.05, 42, Utc("2026-11-05T00:00:00Z"), 180));
-                _seeded = (postgres, connectionString);
-            }
-
-            return _seeded.Value.ConnectionString;
-        }
-        finally
-        {
-            SeedGate.Release();
-        }
     }
 
     [GeneratedRegex("collector=\"([^\"]+)\"")]

@@ -105,6 +105,7 @@ public sealed class ExporterCatalogueTests
             Assert.Null(catalogue.Find("crm_probe_seconds"));
             Assert.False(catalogue.CanMatch("crm_probe_value{source=\"hubspot\"}").CanMatch);
             Assert.Contains("crm_probe", catalogue.Find("saas_exporter_collector_up")!.Label("collector")!.Values!);
+            Assert.DoesNotContain("surveys", Catalogue(("Collectors:surveys:Enabled", "false")).Find("saas_exporter_collector_up")!.Label("collector")!.Values!);
         }
         finally
         {
