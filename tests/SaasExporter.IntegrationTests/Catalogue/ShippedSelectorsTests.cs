@@ -195,100 +195,30 @@ public sealed partial class ShippedSelectorsTests
     [GeneratedRegex(@"\$\{?(?<name>__(?:rate_interval|interval_ms|interval|range_ms|range_s|range))\}?")]
     private static partial Regex GrafanaBuiltIn();
 
-    /// <summary>The compose catalogue, the shipped recording rules' outputs, and the checks against both.</summary>
+    /// <summary>The compose catalogue and the shipped rule files, and the checks against both.</summary>
     private sealed partial class ShippedSelectors
     {
-        private static readonly string[] PrometheusOwnPrefixes = ["prometheus_", "alertmanager_", "scrape_"];
-        private static readonly HashSet<string> PrometheusOwnSeries = new(StringComparer.Ordinal) { "up", "ALERTS", "ALERTS_FOR_STATE" };
-
         private readonly ExporterCatalogue _catalogue;
-
-        /// <summary>Each recorded series name with every rule that records it.</summary>
-        private readonly Dictionary<string, List<RecordingRule>> _recorded = new(StringComparer.Ordinal);
-
-        /// <summary>Whether a recording rule can ever produce a series: every selector of its expression can match.</summary>
-        private readonly Dictionary<RecordingRule, string?> _deadReasons = [];
+        private readonly SelectorChecker _checker;
 
         public ShippedSelectors()
         {
             var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Database:ConnectionString"] = "Host=127.0.0.1" };
             foreach (var argument in ShippedSettings.Compose())
             {
-                var (key, value) = (argument[2..argument.IndexOf('=', StringComparison.Ordinal)], argument[(argument.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-                settings[key] = value;
+                var equals = argument.IndexOf('=', StringComparison.Ordinal);
+                settings[argument[2..equals]] = argument[(equals + 1)..];
             }
 
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             var errors = SaasExporter.Hosting.ExporterConfiguration.Validate(configuration);
             Assert.True(errors.Count == 0, $"the compose configuration is invalid: {string.Join("; ", errors)}");
             _catalogue = ExporterCatalogue.For(configuration);
-
-            var files = Directory.GetFiles(Repository.PathOf("prometheus", "rules"), "*.yml")
-                .Concat(Directory.GetFiles(Repository.PathOf("prometheus", "rules", "slo"), "*.yml")).Order(StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                var yaml = new YamlStream();
-                yaml.Load(new StringReader(File.ReadAllText(file)));
-                foreach (var group in ((YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["groups"]).Children.Cast<YamlMappingNode>())
-                {
-                    foreach (var rule in ((YamlSequenceNode)group["rules"]).Children.Cast<YamlMappingNode>())
-                    {
-                        var labels = rule.Children.TryGetValue(new YamlScalarNode("labels"), out var l)
-                            ? ((YamlMappingNode)l).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => ((YamlScalarNode)c.Value).Value!, StringComparer.Ordinal)
-                            : new Dictionary<string, string>(StringComparer.Ordinal);
-                        var expr = ((YamlScalarNode)rule["expr"]).Value!;
-                        if (rule.Children.TryGetValue(new YamlScalarNode("record"), out var record))
-                        {
-                            var name = ((YamlScalarNode)record).Value!;
-                            if (!_recorded.TryGetValue(name, out var variants))
-                            {
-                                _recorded[name] = variants = [];
-                            }
-
-                            variants.Add(new RecordingRule(name, labels, expr));
-                            Rules.Add((Relative(file), name, expr));
-                        }
-                        else
-                        {
-                            Rules.Add((Relative(file), ((YamlScalarNode)rule["alert"]).Value!, expr));
-                        }
-                    }
-                }
-            }
+            _checker = SelectorChecker.Load(_catalogue, Directory.GetFiles(Repository.PathOf("prometheus", "rules"), "*.yml")
+                .Concat(Directory.GetFiles(Repository.PathOf("prometheus", "rules", "slo"), "*.yml")).Order(StringComparer.Ordinal));
         }
 
-        public List<(string File, string Rule, string Expr)> Rules { get; } = [];
-
-        private string? DeadReason(RecordingRule rule)
-        {
-            if (_deadReasons.TryGetValue(rule, out var known))
-            {
-                return known;
-            }
-
-            _deadReasons[rule] = null; // a rule that reads its own output (or a cycle) is judged by its other selectors
-            string? reason = null;
-            foreach (var selector in PromQlSelectors.Extract(rule.Expr))
-            {
-                if (Resolve(selector, transitive: false) is { } why)
-                {
-                    reason = $"{rule.Record} reads {selector}: {why}";
-                    break;
-                }
-
-                // The root cause is reported where it lies: the first rule up the chain that reads a selector that never matches.
-                if (_recorded.TryGetValue(selector.Metric, out var upstream)
-                    && Resolve(selector, transitive: true) is { } inherited)
-                {
-                    reason = inherited["recorded only by rules that never produce it: ".Length..];
-                    break;
-                }
-            }
-
-            return _deadReasons[rule] = reason;
-        }
-
-        private sealed record RecordingRule(string Record, Dictionary<string, string> Labels, string Expr);
+        public IEnumerable<(string File, string Rule, string Expr)> Rules => _checker.Rules.Select(r => (Relative(r.File), r.Name, r.Expr));
 
         /// <summary>Checks every selector of <paramref name="expr"/>, adding one line per selector that can never match; returns how many it checked.</summary>
         /// <param name="expr">A PromQL expression.</param>
@@ -300,10 +230,10 @@ public sealed partial class ShippedSelectorsTests
         /// </param>
         public int Check(string expr, string where, List<string> failures, bool transitive = true)
         {
-            IReadOnlyList<VectorSelector> selectors;
+            IReadOnlyList<(VectorSelector Selector, SelectorVerdict Verdict)> verdicts;
             try
             {
-                selectors = PromQlSelectors.Extract(expr);
+                verdicts = _checker.Check(expr, transitive);
             }
             catch (FormatException e)
             {
@@ -311,48 +241,8 @@ public sealed partial class ShippedSelectorsTests
                 return 0;
             }
 
-            foreach (var selector in selectors)
-            {
-                if (Resolve(selector, transitive) is { } reason)
-                {
-                    failures.Add($"{where}: {selector}: {reason}");
-                }
-            }
-
-            return selectors.Count;
-        }
-
-        /// <summary>Null when the selector can match, else why not.</summary>
-        private string? Resolve(VectorSelector selector, bool transitive)
-        {
-            if (selector.Metric.Length == 0)
-            {
-                var reasons = _recorded.Keys.Where(selector.SelectsName).Select(n => Resolve(selector.Named(n), transitive)).ToList();
-                var served = _catalogue.CanMatch(selector);
-                return reasons.Any(r => r is null) || served.CanMatch ? null : reasons.FirstOrDefault() ?? served.Reason;
-            }
-
-            if (PrometheusOwnSeries.Contains(selector.Metric) || PrometheusOwnPrefixes.Any(p => selector.Metric.StartsWith(p, StringComparison.Ordinal)))
-            {
-                return null;
-            }
-
-            if (_recorded.TryGetValue(selector.Metric, out var variants))
-            {
-                // A label a rule sets statically has that value; any other label comes from its expression (open). A rule
-                // whose expression selects something that never exists records nothing either.
-                var matching = variants.Where(r => selector.Matchers.All(m => r.Labels.TryGetValue(m.Label, out var v) ? m.Matches(v) : m.CanMatchSomeValue || m.Matches(""))).ToList();
-                if (matching.Count == 0)
-                {
-                    return $"no recording rule of {selector.Metric} sets labels that match (static labels: {string.Join(" | ", variants.Select(v => string.Join(",", v.Labels.Select(p => $"{p.Key}={p.Value}"))).Distinct().Take(5))})";
-                }
-
-                var dead = transitive ? matching.Select(DeadReason).ToList() : [];
-                return dead.Count > 0 && dead.All(d => d is not null) ? $"recorded only by rules that never produce it: {dead[0]}" : null;
-            }
-
-            var verdict = _catalogue.CanMatch(selector);
-            return verdict.CanMatch ? null : verdict.Reason;
+            failures.AddRange(verdicts.Where(v => !v.Verdict.CanMatch).Select(v => $"{where}: {v.Selector}: {v.Verdict.Reason}"));
+            return verdicts.Count;
         }
 
         /// <summary>
@@ -382,9 +272,9 @@ public sealed partial class ShippedSelectorsTests
             Assert.True(match.Success, $"{where}: unsupported variable query '{query}'");
             var selector = PromQlSelectors.Extract(match.Groups["selector"].Value).Single();
             var label = match.Groups["label"].Value;
-            if (_recorded.TryGetValue(selector.Metric, out var variants))
+            if (_checker.IsRecorded(selector.Metric))
             {
-                var recorded = variants.Select(v => v.Labels)
+                var recorded = _checker.Rules.Where(r => r.Record == selector.Metric).Select(r => r.Labels)
                     .Where(v => selector.Matchers.All(m => v.TryGetValue(m.Label, out var value) ? m.Matches(value) : m.CanMatchSomeValue))
                     .Select(v => v.GetValueOrDefault(label)).ToList();
                 return recorded.Any(v => v is null) ? ["open-value"] : [.. recorded.OfType<string>().Distinct(StringComparer.Ordinal)];
