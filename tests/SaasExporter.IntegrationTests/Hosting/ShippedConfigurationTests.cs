@@ -18,6 +18,8 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
 {
     private const string ScrapeUser = "prometheus";
     private const string ScrapePassword = "scrape-secret";
+    private const string ViewSchema = "saas_metrics";
+    private const string ViewRole = "saas_exporter_views";
 
     private static readonly string[] BuiltInCollectors =
         ["account_health", "acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys"];
@@ -53,7 +55,7 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
     public static TheoryData<string> Configurations => new()
     {
         "compose", "local-stack", "readme: minimal", "readme: engagement every 5 minutes", "readme: incremental",
-        "readme: web config", "readme: reporting time zone", "readme: backfill AsOf",
+        "readme: web config", "readme: reporting time zone", "readme: backfill AsOf", "readme: own schema of views, read-only role",
         "combined: incremental + compose custom collectors", "combined: compose + incremental + web config + Europe/Berlin",
     };
 
@@ -68,6 +70,7 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         "readme: web config" => [$"--WebConfigFile={files.WebConfig}"],
         "readme: reporting time zone" => ["--ReportingTimeZone=Europe/Berlin"],
         "readme: backfill AsOf" => ["--AsOf=2026-10-01T00:00:00Z"],
+        "readme: own schema of views, read-only role" => [$"--Database:Schema={ViewSchema}"],
         "combined: incremental + compose custom collectors" => [.. ShippedSettings.Compose(), "--EventMetrics:Source=incremental"],
         "combined: compose + incremental + web config + Europe/Berlin" =>
             [.. ShippedSettings.Compose(), "--EventMetrics:Source=incremental", $"--WebConfigFile={files.WebConfig}", "--ReportingTimeZone=Europe/Berlin"],
@@ -79,13 +82,15 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
     public async Task CheckOnceAndServe_ShippedConfiguration_RunClean(string row)
     {
         var settings = Settings(row);
-        var connection = $"--Database:ConnectionString={await ShippedDemo.DatabaseAsync(postgres)}";
+        var database = await ShippedDemo.DatabaseAsync(postgres);
+        var schema = settings.Any(s => s == $"--Database:Schema={ViewSchema}") ? ViewSchema : "public";
+        var connection = $"--Database:ConnectionString={(schema == ViewSchema ? await ViewsAsync(database) : database)}";
         var custom = settings.Any(s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
         string[] expected = [.. BuiltInCollectors, .. custom ? CrmCollectors : []];
 
         var check = await ExporterProcess.RunAsync(["check", connection, .. settings]);
         Assert.True(check.ExitCode == 0 && check.Stderr.Length == 0, $"{row}: check exited {check.ExitCode}: {check.Stderr}{check.Stdout}");
-        Assert.StartsWith("ok: configuration valid; schema public satisfies the contract", check.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"ok: configuration valid; schema {schema} satisfies the contract", check.Stdout, StringComparison.Ordinal);
         Assert.Equal(custom, check.Stdout.Contains("3 custom collector queries parse", StringComparison.Ordinal));
 
         var once = await ExporterProcess.RunAsync(["once", connection, .. settings]);
@@ -112,6 +117,30 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(40)));
         var noisy = server.Output.Split('\n').Where(l => Regex.IsMatch(l, @"^\s*(fail|crit|warn)|Exception|saas-exporter: ")).ToList();
         Assert.True(noisy.Count == 0, $"{row}: serve printed problems:\n{string.Join('\n', noisy)}");
+    }
+
+    /// <summary>
+    /// README "Point it at your own database": the contract relations as views in their own schema, read by a role that
+    /// has only USAGE on that schema and SELECT on its views; returns that role's connection string.
+    /// </summary>
+    private static async Task<string> ViewsAsync(string database)
+    {
+        var relations = SaasExporter.Database.DatabaseContract.Relations.Select(r => r.Name).ToList();
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            var sql = $"""
+                CREATE SCHEMA IF NOT EXISTS {ViewSchema};
+                {string.Concat(relations.Select(r => $"CREATE OR REPLACE VIEW {ViewSchema}.{r} AS SELECT * FROM public.{r};\n"))}
+                DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ViewRole}') THEN CREATE ROLE {ViewRole} LOGIN; END IF; END $$;
+                GRANT USAGE ON SCHEMA {ViewSchema} TO {ViewRole};
+                GRANT SELECT ON ALL TABLES IN SCHEMA {ViewSchema} TO {ViewRole};
+                """;
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(database) { Username = ViewRole }.ConnectionString;
     }
 
     private static void AssertEveryCollectorUp(string row, string command, Exposition exposition, string[] expected)
