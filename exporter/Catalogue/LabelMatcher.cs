@@ -2,22 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace SaasExporter.Catalogue;
 
-/// <summary>The four PromQL label matcher operators.</summary>
-public enum MatchOperator
-{
-    /// <summary><c>=</c></summary>
-    Equal,
-
-    /// <summary><c>!=</c></summary>
-    NotEqual,
-
-    /// <summary><c>=~</c>, a fully anchored regular expression.</summary>
-    Regex,
-
-    /// <summary><c>!~</c></summary>
-    NotRegex,
-}
-
 /// <summary>One label matcher of a vector selector, such as <c>window=~"7d|30d"</c>.</summary>
 public sealed record LabelMatcher(string Label, MatchOperator Operator, string Value)
 {
