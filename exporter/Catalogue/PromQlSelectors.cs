@@ -269,7 +269,15 @@ public static class PromQlSelectors
                     throw new FormatException($"'{text}': selector of {Of(metric)}: a __name__ matcher after the metric name is not supported");
                 }
 
-                matchers.Add(new LabelMatcher(label, op, String()));
+                var value = String();
+                try
+                {
+                    matchers.Add(new LabelMatcher(label, op, value));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new FormatException($"'{text}': selector of {Of(metric)}: {label}: not a regular expression: {e.Message}", e);
+                }
                 SkipSpaceAndComments();
                 if (Peek == ',')
                 {

@@ -28,6 +28,7 @@ public sealed class PromQlSelectorsTests
     [InlineData("up{job==\"x\"}", "expected a quoted value for job at character 8")]
     [InlineData("up{job=\"x\"", "expected , or } at character 11")]
     [InlineData("rate(up[5m)", "'[' is never closed")]
+    [InlineData("up{job=~\"(x\"}", "selector of up: job: not a regular expression:")]
     public void Extract_Malformed_IsAFormatExceptionSayingWhere(string expression, string expected) =>
         Assert.Contains(expected, Assert.Throws<FormatException>(() => PromQlSelectors.Extract(expression)).Message, StringComparison.Ordinal);
 
