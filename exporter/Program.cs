@@ -11,12 +11,18 @@ catch (InvalidConfigurationException e)
 {
     return Help.ConfigurationErrors([e.Message]);
 }
+catch (Exception e)
+{
+    // Nothing unexpected at start (a port in use, an unreadable file) may end in a stack trace.
+    return Help.Fatal(e);
+}
 
 static async Task<int> RunAsync(CommandLine command) => command.Command switch
 {
     "serve" => await ServeCommand.RunAsync(command.Arguments),
     "once" => await OnceCommand.RunAsync(command.Arguments),
     "check" => await CheckCommand.RunAsync(command.Arguments),
+    "catalogue" => await CatalogueCommand.RunAsync(command.Arguments),
     "health" => await HealthCommand.RunAsync(command.Arguments),
     "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),

@@ -28,6 +28,9 @@ internal sealed class CustomSqlCollector : IMetricCollector
 
     public string Name => _definition.Name;
 
+    /// <summary>The file's definition of this collector (its windows and static labels bound label values).</summary>
+    public CustomCollectorDefinition Definition => _definition;
+
     public IReadOnlyList<MetricFamily> Families { get; }
 
     /// <summary>User SQL reads whatever it reads: no contract relation is required of the database.</summary>

@@ -52,9 +52,9 @@ public static class ExporterConfiguration
             return unknown;
         }
 
-        var services = new ServiceCollection();
-        services.AddExporterOptions(configuration);
-        using var provider = services.BuildServiceProvider();
+        // The services the commands run with, not a subset: resolving a collector needs whatever it depends on (the
+        // indexed collectors need the activity index, which needs the query runner). Nothing here opens a connection.
+        using var provider = new ServiceCollection().AddLogging().AddExporter(configuration).BuildServiceProvider();
         try
         {
             _ = provider.GetRequiredService<IOptions<ExporterOptions>>().Value;

@@ -12,10 +12,15 @@ namespace SaasExporter.Hosting;
 /// <summary>The serve host: the poller in the background, /metrics, /healthz, /readyz and a landing page.</summary>
 public static class ExporterWebApp
 {
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddConfiguration(configuration);
+        // A start that fails (a port in use) is reported by Program as one line; the host would log it with its stack.
+        var started = false;
+        builder.Logging.AddFilter(HostCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
         builder.Services.AddSingleton<ExpositionCache>();
@@ -41,6 +46,7 @@ public static class ExporterWebApp
         app.MapGet("/", (CollectorStatusBoard board, IOptions<ExporterOptions> options) =>
             Results.Content(LandingPage.Render(board.All, options.Value), "text/html; charset=utf-8"));
 
+        app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref started, true));
         app.Lifetime.ApplicationStarted.Register(() => Log.Serving(
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasExporter"),
             string.Join(", ", app.Urls),

@@ -23,4 +23,13 @@ internal static class Help
 
         return ExitCodes.Invalid;
     }
+
+    /// <summary>An exception nothing else handled: one line naming its type and message, and exit code 2.</summary>
+    public static int Fatal(Exception exception)
+    {
+        var inner = exception.GetBaseException();
+        var detail = inner == exception ? exception.Message : $"{exception.Message} ({inner.Message})";
+        Console.Error.WriteLine($"saas-exporter: fatal: {exception.GetType().Name}: {detail.ReplaceLineEndings(" ")}");
+        return ExitCodes.Invalid;
+    }
 }

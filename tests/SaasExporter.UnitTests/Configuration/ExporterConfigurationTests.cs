@@ -63,6 +63,42 @@ public sealed class ExporterConfigurationTests
     [InlineData("Incremental")]
     public void Validate_EventMetricsSource_AcceptsBothSources(string source) => Assert.Empty(Validate(("EventMetrics:Source", source)));
 
+    [Theory]
+    [InlineData("sql")]
+    [InlineData("incremental")]
+    public void Validate_EitherSourceWithCustomCollectors_IsValid(string source)
+    {
+        // Validation compares the file's names with the built-in collectors' families, so it must be able to build
+        // the indexed collectors too (they depend on the activity index and the query runner).
+        var file = Path.Combine(Path.GetTempPath(), $"saas-exporter-unit-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(file, "collectors:\n  - name: crm_probe\n    sql: SELECT 1 AS v\n    metrics: [{name: crm_probe_value, help: h, value: v}]\n");
+        try
+        {
+            Assert.Empty(Validate(("EventMetrics:Source", source), ("CustomCollectorsFile", file)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Validate_CustomMetricNamedLikeAnIndexedFamily_IsRefused()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"saas-exporter-unit-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(file, "collectors:\n  - name: crm_probe\n    sql: SELECT 1 AS v\n    metrics: [{name: saas_power_users, help: h, value: v}]\n");
+        try
+        {
+            var error = Assert.Single(Validate(("EventMetrics:Source", "incremental"), ("CustomCollectorsFile", file)));
+            Assert.StartsWith($"CustomCollectorsFile: {file}:", error, StringComparison.Ordinal);
+            Assert.Contains("saas_power_users", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void Validate_DuplicateWindow_IsReported() =>
         Assert.Contains("ActiveWindows: window '7d' is listed twice", Validate(("ActiveWindows:0", "7d"), ("ActiveWindows:1", "7d")));

@@ -1,0 +1,26 @@
+using System.Net;
+using System.Net.Sockets;
+using SaasExporter.IntegrationTests.Infrastructure;
+
+namespace SaasExporter.IntegrationTests.Hosting;
+
+/// <summary>A start that fails for a reason no validation can foresee is one line on stderr and exit code 2, never a stack trace.</summary>
+public sealed class StartFailureTests
+{
+    [Fact]
+    public async Task Serve_PortAlreadyInUse_IsOneLineAndExitCode2()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = await ExporterProcess.RunAsync(
+            ["serve", $"--Listen=127.0.0.1:{port}", "--Database:ConnectionString=Host=127.0.0.1;Port=1;Database=none"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            $"saas-exporter: fatal: IOException: Failed to bind to address http://127.0.0.1:{port}: address already in use. (Address already in use)",
+            Assert.Single(result.StderrLines));
+        Assert.Empty(result.Stdout.Trim());
+    }
+}
