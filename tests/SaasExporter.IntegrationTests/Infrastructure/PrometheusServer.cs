@@ -55,6 +55,9 @@ public sealed class PrometheusServer : IAsyncDisposable
             $"--storage.tsdb.path={Path.Combine(root, "data")}",
             $"--web.listen-address={listen}",
             "--log.level=warn",
+            // An alert that fires before Alertmanager is discovered is sent again only after this delay (1 min by
+            // default): the Watchdog, firing at the first evaluation, would miss a test's window.
+            "--rules.alert.resend-delay=2s",
         ])
         {
             RedirectStandardOutput = true,

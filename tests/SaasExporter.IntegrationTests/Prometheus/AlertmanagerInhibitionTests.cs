@@ -113,6 +113,39 @@ public sealed class AlertmanagerInhibitionTests
         Assert.Equal(["/page SaasExporterDown", "/tickets/product SLODataStale dau-mau-ratio"], notified);
     }
 
+    [Fact]
+    public async Task Watchdog_ReachesTheDeadmanReceiver_AndNothingSilencesIt()
+    {
+        var notified = await NotifiedAsync(
+            Alert("Watchdog", "none", "sre"),
+            Alert("SaasExporterDown", "page", "sre", ("instance", "exporter:9841")),
+            Alert("SaasExporterDatabaseDown", "page", "sre", ("instance", "exporter:9841")));
+
+        Assert.Equal(["/deadman Watchdog", "/page SaasExporterDatabaseDown", "/page SaasExporterDown"], notified);
+    }
+
+    [Fact]
+    public async Task DatabaseDown_IsOnePage_NotAlsoTheExporterSlos()
+    {
+        var notified = await NotifiedAsync(
+            Alert("SaasExporterDatabaseDown", "page", "sre", ("instance", "exporter:9841")),
+            SloBurn("exporter-poll-success", "saas-exporter", "page", "sre"),
+            SloBurn("exporter-data-freshness", "saas-exporter", "ticket", "sre"));
+
+        Assert.Equal(["/page SaasExporterDatabaseDown"], notified);
+    }
+
+    [Fact]
+    public async Task FailingCollector_SilencesTheExporterSlosOnly_NotBusinessSlos()
+    {
+        var notified = await NotifiedAsync(
+            Alert("SaasExporterCollectorFailing", "ticket", "sre", ("instance", "exporter:9841"), ("collector", "crm_activity")),
+            SloBurn("exporter-poll-success", "saas-exporter", "page", "sre"),
+            SloBurn("deal-win-rate", "saas-crm", "ticket", "product"));
+
+        Assert.Equal(["/tickets/product SLOErrorBudgetBurn deal-win-rate", "/tickets/sre SaasExporterCollectorFailing"], notified);
+    }
+
     private static Dictionary<string, string> Alert(string name, string severity, string team, params (string Key, string Value)[] labels)
     {
         var all = new Dictionary<string, string> { ["alertname"] = name, ["severity"] = severity, ["team"] = team, ["stack"] = Stack };
