@@ -4,9 +4,11 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The monitoring stack once for a test collection: its own PostgreSQL cluster seeded like <see cref="SeededDatabase"/>
-/// (scale 1, evaluated at its as-of instant), the real exporter polling it every few seconds, and the real
-/// Prometheus scraping the exporter and evaluating the repository's rules. Ready means every enabled collector has
-/// succeeded at least twice as seen by Prometheus, and the recording rules have produced results.
+/// (scale 1, evaluated at its as-of instant), two replicas of the real exporter with the compose stack's settings polling
+/// it every few seconds (as README Operations runs them for availability), and the real Prometheus scraping both and
+/// evaluating the repository's rules. Every rule and panel is therefore exercised with two replicas: one that sums
+/// without dropping the replica shows double. Ready means every enabled collector of both replicas has succeeded at
+/// least twice as seen by Prometheus, and the recording rules have produced results.
 /// </summary>
 public sealed class MonitoringStackFixture : IAsyncLifetime
 {
@@ -18,12 +20,17 @@ public sealed class MonitoringStackFixture : IAsyncLifetime
          "crm_activity", "crm_deals", "crm_sales_cycle"];
 
     private PostgresCluster? _cluster;
-    private ExporterUnderTest? _exporter;
+    public const int Replicas = 2;
+
+    private readonly List<ExporterUnderTest> _exporters = [];
     private PrometheusServer? _prometheus;
 
     public PrometheusServer Prometheus => _prometheus ?? throw new InvalidOperationException("fixture not started");
 
-    public ExporterUnderTest Exporter => _exporter ?? throw new InvalidOperationException("fixture not started");
+    public ExporterUnderTest Exporter => _exporters.Count > 0 ? _exporters[0] : throw new InvalidOperationException("fixture not started");
+
+    /// <summary>The exporter replicas, each a target of the saas-exporter job.</summary>
+    public IReadOnlyList<ExporterUnderTest> Exporters => _exporters;
 
     public async Task InitializeAsync()
     {
@@ -46,14 +53,19 @@ public sealed class MonitoringStackFixture : IAsyncLifetime
             settings[$"Collectors:{collector}:Timeout"] = TimeSpan.FromSeconds(PollSeconds).ToString();
         }
 
-        _exporter = await ExporterUnderTest.StartAsync(connectionString, settings);
-        await _exporter.WaitReadyAsync();
-        _prometheus = await PrometheusServer.StartAsync(_exporter.Client.BaseAddress!);
+        for (var i = 0; i < Replicas; i++)
+        {
+            var exporter = await ExporterUnderTest.StartAsync(connectionString, settings);
+            _exporters.Add(exporter);
+            await exporter.WaitReadyAsync();
+        }
+
+        _prometheus = await PrometheusServer.StartAsync([.. _exporters.Select(e => e.Client.BaseAddress!)]);
 
         var limit = TimeSpan.FromMinutes(3);
-        await _prometheus.WaitForDataAsync("count(saas_exporter_collector_up == 1)", limit, v => v >= Collectors.Length);
+        await _prometheus.WaitForDataAsync("count(saas_exporter_collector_up == 1)", limit, v => v >= Collectors.Length * Replicas);
         await _prometheus.WaitForDataAsync(
-            "count(increase(saas_exporter_collector_runs_total{result=\"success\"}[5m]) > 0)", limit, v => v >= Collectors.Length);
+            "count(increase(saas_exporter_collector_runs_total{result=\"success\"}[5m]) > 0)", limit, v => v >= Collectors.Length * Replicas);
         await _prometheus.WaitForDataAsync("saas:arr", limit);
         await _prometheus.WaitForDataAsync("saas:cohort_retention:ratio", limit);
     }
@@ -65,9 +77,9 @@ public sealed class MonitoringStackFixture : IAsyncLifetime
             await _prometheus.DisposeAsync();
         }
 
-        if (_exporter is not null)
+        foreach (var exporter in _exporters)
         {
-            await _exporter.DisposeAsync();
+            await exporter.DisposeAsync();
         }
 
         if (_cluster is not null)

@@ -34,7 +34,11 @@ public sealed class PrometheusServer : IAsyncDisposable
         ?? throw new InvalidOperationException("prometheus not found: install it with `apt-get install prometheus` (tests/run does this) or set SAAS_EXPORTER_PROMETHEUS");
 
     /// <summary>Starts Prometheus scraping the exporter at <paramref name="exporterAddress"/> and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(Uri exporterAddress, Uri? alertmanager = null, Func<string, string, string>? rewriteRules = null)
+    public static Task<PrometheusServer> StartAsync(Uri exporterAddress, Uri? alertmanager = null, Func<string, string, string>? rewriteRules = null) =>
+        StartAsync([exporterAddress], alertmanager, rewriteRules);
+
+    /// <summary>Starts Prometheus scraping every exporter replica of <paramref name="exporters"/> in the saas-exporter job.</summary>
+    public static async Task<PrometheusServer> StartAsync(IReadOnlyList<Uri> exporters, Uri? alertmanager = null, Func<string, string, string>? rewriteRules = null)
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
@@ -42,7 +46,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var listen = $"127.0.0.1:{port}";
         var config = Path.Combine(root, "prometheus.yml");
         var rulesCopy = Directory.CreateDirectory(Path.Combine(root, "rules")).FullName;
-        await File.WriteAllTextAsync(config, PrometheusTestConfig.Generate(exporterAddress.Authority, listen,
+        await File.WriteAllTextAsync(config, PrometheusTestConfig.Generate([.. exporters.Select(e => e.Authority)], listen,
             alertmanagerTarget: alertmanager?.Authority, rewriteRules: rewriteRules, rulesCopy: rulesCopy));
 
         var start = new ProcessStartInfo(binary,
@@ -51,6 +55,9 @@ public sealed class PrometheusServer : IAsyncDisposable
             $"--storage.tsdb.path={Path.Combine(root, "data")}",
             $"--web.listen-address={listen}",
             "--log.level=warn",
+            // An alert that fires before Alertmanager is discovered is sent again only after this delay (1 min by
+            // default): the Watchdog, firing at the first evaluation, would miss a test's window.
+            "--rules.alert.resend-delay=2s",
         ])
         {
             RedirectStandardOutput = true,

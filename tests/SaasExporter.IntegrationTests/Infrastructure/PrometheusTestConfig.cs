@@ -18,6 +18,11 @@ public static class PrometheusTestConfig
     /// are loaded instead (time-compressed <c>for:</c> durations for an end-to-end test, say).
     /// </summary>
     public static string Generate(string exporterTarget, string selfTarget, string? shippedConfig = null,
+        string? alertmanagerTarget = null, Func<string, string, string>? rewriteRules = null, string? rulesCopy = null) =>
+        Generate([exporterTarget], selfTarget, shippedConfig, alertmanagerTarget, rewriteRules, rulesCopy);
+
+    /// <summary>The test configuration with several exporter replicas as targets of the saas-exporter job.</summary>
+    public static string Generate(IReadOnlyList<string> exporterTargets, string selfTarget, string? shippedConfig = null,
         string? alertmanagerTarget = null, Func<string, string, string>? rewriteRules = null, string? rulesCopy = null)
     {
         var directory = Repository.PathOf("prometheus");
@@ -55,16 +60,16 @@ public static class PrometheusTestConfig
         var jobs = new YamlSequenceNode();
         foreach (var job in ((YamlSequenceNode)root["scrape_configs"]).Children.Cast<YamlMappingNode>())
         {
-            var target = ((YamlScalarNode)job["job_name"]).Value switch
+            IReadOnlyList<string>? targets = ((YamlScalarNode)job["job_name"]).Value switch
             {
-                ExporterJob => exporterTarget,
-                "prometheus" => selfTarget,
+                ExporterJob => exporterTargets,
+                "prometheus" => [selfTarget],
                 _ => null,
             };
-            if (target is not null)
+            if (targets is not null)
             {
                 job.Children[new YamlScalarNode("static_configs")] = new YamlSequenceNode(
-                    new YamlMappingNode(new YamlScalarNode("targets"), new YamlSequenceNode(new YamlScalarNode(target))));
+                    new YamlMappingNode(new YamlScalarNode("targets"), new YamlSequenceNode(targets.Select(t => new YamlScalarNode(t)))));
                 jobs.Add(job);
             }
         }

@@ -70,6 +70,32 @@ public sealed class WebhookSink : IAsyncDisposable
             string.Join(" | ", _received.Select(n => $"{n.Path} {n.Status} [{string.Join(", ", n.Alerts.Select(a => $"{a.Labels.GetValueOrDefault("alertname")}:{a.Status}"))}]")));
     }
 
+    /// <summary>
+    /// Waits until no notification has arrived for <paramref name="quiet"/>, and at least <paramref name="atLeast"/> from
+    /// now: Alertmanager has then said everything it will about the alerts it holds. Fails after <paramref name="limit"/>.
+    /// </summary>
+    public async Task WaitUntilQuietAsync(TimeSpan quiet, TimeSpan atLeast, TimeSpan limit)
+    {
+        var started = Stopwatch.StartNew();
+        var sinceLast = Stopwatch.StartNew();
+        var count = _received.Count;
+        while (started.Elapsed < limit)
+        {
+            await Task.Delay(250);
+            if (_received.Count != count)
+            {
+                count = _received.Count;
+                sinceLast.Restart();
+            }
+            else if (sinceLast.Elapsed >= quiet && started.Elapsed >= atLeast)
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException($"notifications kept arriving for {limit}: {_received.Count} so far");
+    }
+
     private void Record(string path, JsonElement payload)
     {
         static IReadOnlyDictionary<string, string> Map(JsonElement e) =>

@@ -15,13 +15,26 @@ public sealed class AlertmanagerRoutesTests
         Assert.True(exitCode == 0, output);
     }
 
+    [Fact]
+    public async Task ProductPage_NeverReachesTheSrePager()
+    {
+        var (exitCode, output) = await Amtool.RunAsync("config", "routes", "test", Config, "severity=page", "team=product");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("product-pager", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => !l.StartsWith("Warning", StringComparison.Ordinal)).Trim());
+    }
+
     [Theory]
     [InlineData("oncall-pager", "alertname=SaasExporterDown", "severity=page", "team=sre")]
-    [InlineData("oncall-pager", "alertname=ActivationBurn", "severity=page", "team=product", "slo=activation-rate")]
+    [InlineData("product-pager", "alertname=ActivationBurn", "severity=page", "team=product", "slo=activation-rate")]
+    [InlineData("product-pager", "severity=page", "team=product")]
+    [InlineData("oncall-pager", "severity=page", "team=sre")]
+    [InlineData("oncall-pager", "alertname=SaasExporterDatabaseDown", "severity=page", "team=sre", "instance=exporter:9841")]
+    [InlineData("deadman", "alertname=Watchdog", "severity=none", "team=sre")]
     [InlineData("product-tickets", "alertname=SaasExporterRowsRejected", "severity=ticket", "team=product")]
     [InlineData("product-tickets", "alertname=ActivationBurn", "severity=ticket", "team=product", "slo=activation-rate")]
     [InlineData("sre-tickets", "alertname=SaasExporterCollectorFailing", "severity=ticket", "team=sre")]
-    [InlineData("oncall-pager", "alertname=SLOErrorBudgetBurn", "severity=page", "team=product", "slo=dau-mau-ratio", "burn_tier=page")]
+    [InlineData("product-pager", "alertname=SLOErrorBudgetBurn", "severity=page", "team=product", "slo=dau-mau-ratio", "burn_tier=page")]
     [InlineData("product-tickets", "alertname=SLOErrorBudgetBurn", "severity=ticket", "team=product", "slo=dau-mau-ratio", "burn_tier=slow")]
     [InlineData("product-tickets", "alertname=SLODataStale", "severity=ticket", "team=product", "slo=dau-mau-ratio")]
     [InlineData("sre-tickets", "alertname=SLOErrorBudgetBurn", "severity=ticket", "team=sre", "slo=exporter-poll-success")]
