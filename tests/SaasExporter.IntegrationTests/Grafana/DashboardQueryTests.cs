@@ -67,26 +67,14 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, IT
     /// Variable values (dashboard uid, panel title, variable, value) for which a panel is correctly empty, with the reason.
     /// </summary>
     public static readonly IReadOnlyDictionary<(string Dashboard, string Panel, string Variable, string Value), string> EmptyForValue =
-        new Dictionary<(string, string, string, string), string>
-        {
-            [("saas-crm", "E-mails per active user", "window", "90d")] =
-                "saas_active_users serves the ActiveWindows (1d, 7d, 30d): there is no 90-day active-user count to divide by; the panel's noValue says so",
-        };
+        new Dictionary<(string, string, string, string), string>();
 
     /// <summary>
     /// Variable values (dashboard uid, variable, value) whose every panel is empty because of a defect another branch is
     /// fixing. Remove an entry once that fix is merged: its panels then have to return data like every other.
     /// </summary>
     public static readonly IReadOnlyDictionary<(string Dashboard, string Variable, string Value), string> PendingValues =
-        new Dictionary<(string, string, string), string>
-        {
-            [("saas-slos", "slo", "deals-created-rate")] = PendingCrmDailySli,
-            [("saas-slos", "slo", "contact-creation-rate")] = PendingCrmDailySli,
-            [("saas-slos", "slo", "emails-sent-per-user")] = PendingCrmDailySli,
-        };
-
-    private const string PendingCrmDailySli =
-        "issue 16 item 1 (prometheus/slos, another branch): the SLI selects window=\"1d\", which exporter/crm-collectors.yml never serves, so the SLO has no SLI, burn rate or budget";
+        new Dictionary<(string, string, string), string>();
 
     /// <summary>A panel drawing more lines or bars than this with every variable at All is unreadable.</summary>
     public const int MaxSeriesPerQuery = 40;
