@@ -10,6 +10,9 @@ namespace SaasExporter.Polling;
 /// is retried sooner (after <see cref="RetryAfterFailure"/>, or the interval if shorter) so that a fifteen-minute
 /// collector does not stay down fifteen minutes after the database comes back. The shared circuit breaker keeps those
 /// retries from hammering a database that is still down.
+/// Each interval is one scheduled poll (saas_exporter_collector_scheduled_polls_total): it succeeds when a poll within
+/// it succeeds and fails when the interval ends without one, however many retries it took; the poll-success SLO counts
+/// these, so a failing collector weighs by its own schedule, not by how often it is retried.
 /// </summary>
 public sealed class CollectorScheduler(
     IEnumerable<IMetricCollector> collectors,
@@ -29,9 +32,11 @@ public sealed class CollectorScheduler(
         await Task.Yield();
         try
         {
+            long? scheduledAt = null;
             while (true)
             {
                 var started = time.GetTimestamp();
+                scheduledAt ??= started;
                 var outcome = await executor.PollAsync(collector, stoppingToken);
                 if (outcome == PollOutcome.Disabled)
                 {
@@ -41,6 +46,17 @@ public sealed class CollectorScheduler(
                 var wait = outcome == PollOutcome.Succeeded
                     ? interval - time.GetElapsedTime(started)
                     : TimeSpan.FromTicks(Math.Min(interval.Ticks, RetryAfterFailure.Ticks));
+                if (outcome == PollOutcome.Succeeded)
+                {
+                    executor.CountScheduledPoll(collector, succeeded: true);
+                    scheduledAt = null;
+                }
+                else if (time.GetElapsedTime(scheduledAt.Value) + wait >= interval)
+                {
+                    // The next attempt falls in the next interval: this one ended without a success.
+                    executor.CountScheduledPoll(collector, succeeded: false);
+                    scheduledAt = null;
+                }
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, time, stoppingToken);

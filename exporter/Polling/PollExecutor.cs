@@ -61,6 +61,13 @@ public sealed class PollExecutor(
         }
     }
 
+    /// <summary>Counts the outcome of one scheduled poll (one interval of the collector, retries included).</summary>
+    public void CountScheduledPoll(IMetricCollector collector, bool succeeded)
+    {
+        self.ScheduledPolls.WithLabels(collector.Name, succeeded ? "success" : "failure").Inc();
+        publisher.MarkChanged();
+    }
+
     public void Dispose() => _slots.Dispose();
 
     private async Task<PollOutcome> PollNowAsync(IMetricCollector collector, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ public sealed class SelfMetrics
             new HistogramConfiguration { Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         Runs = factory.CreateCounter("saas_exporter_collector_runs_total",
             "Polls of the collector by result.", ["collector", "result"]);
+        ScheduledPolls = factory.CreateCounter("saas_exporter_collector_scheduled_polls_total",
+            "Scheduled polls of the collector by result: one per interval, success if a poll of that interval succeeded (retries after a failure are not counted again).",
+            ["collector", "result"]);
         Enabled = factory.CreateGauge("saas_exporter_collector_enabled",
             "1 if the collector is enabled, 0 if configuration or a missing optional relation disabled it.", ["collector"]);
         Interval = factory.CreateGauge("saas_exporter_collector_interval_seconds",
@@ -50,6 +53,8 @@ public sealed class SelfMetrics
 
     public Counter Runs { get; }
 
+    public Counter ScheduledPolls { get; }
+
     public Gauge Enabled { get; }
 
     public Gauge Interval { get; }
@@ -75,6 +80,8 @@ public sealed class SelfMetrics
             Interval.WithLabels(collector).Set(interval.TotalSeconds);
             Runs.WithLabels(collector, "success").IncTo(0);
             Runs.WithLabels(collector, "failure").IncTo(0);
+            ScheduledPolls.WithLabels(collector, "success").IncTo(0);
+            ScheduledPolls.WithLabels(collector, "failure").IncTo(0);
             Duration.WithLabels(collector);
         }
     }

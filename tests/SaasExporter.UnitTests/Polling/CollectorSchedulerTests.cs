@@ -71,4 +71,47 @@ public sealed class CollectorSchedulerTests
         Assert.Equal(3, slowPolls);
         Assert.Equal("timed out after 00:00:50", factory.Board.All.Single(s => s.Collector == "slow").LastError);
     }
+
+    [Fact]
+    public async Task Scheduler_FailingCollector_CountsOneScheduledPollPerInterval_NotEveryRetry()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-06-10T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var runner = Substitute.For<IQueryRunner>();
+        var polls = 0;
+        var failing = true;
+        runner.RunAsync(Arg.Any<TimeSpan>(), Arg.Any<Func<IDbSession, CancellationToken, Task<CollectorResult>>>(), Arg.Any<CancellationToken>())
+            .Returns(_ =>
+            {
+                Interlocked.Increment(ref polls);
+                return Volatile.Read(ref failing)
+                    ? Task.FromException<CollectorResult>(new InvalidOperationException("relation \"contacts\" does not exist"))
+                    : Task.FromResult(new CollectorResult([]));
+            });
+        var options = new ExporterOptions();
+        options.Collectors["custom"] = new CollectorOptions { Interval = TimeSpan.FromMinutes(15), Timeout = FastTimeout };
+        var factory = new PollExecutorFactory(runner, time, options: options);
+        var collector = new TestCollector("custom");
+        factory.Register(collector);
+        using var scheduler = new CollectorScheduler([collector], factory.Executor, Microsoft.Extensions.Options.Options.Create(factory.Options), time);
+
+        await scheduler.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => polls == 1);
+        // One hour failing: a retry every 30 s (polls at 0, 30, ..., 3570 s), four fifteen-minute intervals.
+        for (var poll = 2; poll <= 120; poll++)
+        {
+            time.Advance(CollectorScheduler.RetryAfterFailure);
+            await WaitForAsync(() => Volatile.Read(ref polls) == poll);
+        }
+
+        // Then it recovers: the retry at 3600 s succeeds.
+        Volatile.Write(ref failing, false);
+        time.Advance(CollectorScheduler.RetryAfterFailure);
+        await WaitForAsync(() => factory.Self.ScheduledPolls.WithLabels("custom", "success").Value == 1);
+        await scheduler.StopAsync(CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.Contains("saas_exporter_collector_scheduled_polls_total{collector=\"custom\",result=\"failure\"} 4", text, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_scheduled_polls_total{collector=\"custom\",result=\"success\"} 1", text, StringComparison.Ordinal);
+        Assert.Matches("saas_exporter_collector_runs_total\\{collector=\"custom\",result=\"failure\"\\} 12[01]", text);
+    }
 }
