@@ -1,10 +1,12 @@
 namespace SaasExporter.Slo;
 
 /// <summary>
-/// Chooses the multi-window multi-burn-rate tiers of an SLO. Without alert policies the windows scale with the SLO
-/// period (study section 6.3): page = 5% of the budget in about P/112, fast = 10% in about P/28, slow = burn 1 over
-/// about P/7, long windows rounded to a ladder and short windows = long / 12. A tier whose factor times the error
-/// budget is 1 or more cannot fire (the error ratio never exceeds 1) and is dropped with a warning.
+/// Chooses the multi-window multi-burn-rate tiers of an SLO. Without alert policies an SLO gets two ticket tiers whose
+/// windows scale with the SLO period (study section 6.3): fast = 10% of the budget in about P/28, slow = burn 1 over
+/// about P/7, long windows rounded to a ladder and short windows = long / 12. Paging is an explicit opt-in: an SLO
+/// pages only through an alert policy whose AlertCondition says <c>severity: page</c> (issue 16: a business KPI
+/// never wakes the SRE on-call by default). A tier whose factor times the error budget is 1 or more cannot fire (the
+/// error ratio never exceeds 1) and is dropped with a warning.
 /// </summary>
 public static class BurnRatePlanner
 {
@@ -13,11 +15,10 @@ public static class BurnRatePlanner
 
     public static IReadOnlyList<BurnTier> DefaultTiers(TimeSpan period)
     {
-        var page = Tier("page", "page", period, period / 112, 0.05m);
         var fast = Tier("fast", "ticket", period, period / 28, 0.10m);
         var slowLong = Nearest(period / 7);
         var slow = new BurnTier("slow", "ticket", slowLong, Short(slowLong), 1m, TimeSpan.Zero);
-        return [page, fast, slow];
+        return [fast, slow];
     }
 
     /// <summary>The tiers that can fire; a warning per dropped tier.</summary>

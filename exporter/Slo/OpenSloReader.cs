@@ -9,7 +9,8 @@ namespace SaasExporter.Slo;
 public sealed class OpenSloReader(Diagnostics diagnostics)
 {
     public const string MinEventsAnnotation = "saasexporter.io/min-events";
-    private const int DefaultMinEvents = 10;
+    public const string MinPopulationAnnotation = "saasexporter.io/min-population";
+    private const int DefaultMinimum = 10;
 
     private readonly Dictionary<(string Kind, string Name), OpenSloDocument> objects = [];
     private readonly Dictionary<string, SliDefinition?> slis = new(StringComparer.Ordinal);
@@ -95,12 +96,8 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
                 : $"'{team}' must be product or sre");
         }
 
-        var minEvents = DefaultMinEvents;
-        if (slo.Annotations.TryGetValue(MinEventsAnnotation, out var minText)
-            && (!int.TryParse(minText, NumberStyles.None, CultureInfo.InvariantCulture, out minEvents) || minEvents < 1))
-        {
-            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{MinEventsAnnotation}", $"'{minText}' must be a positive integer");
-        }
+        var minEvents = ReadMinimum(slo, MinEventsAnnotation);
+        var minPopulation = ReadMinimum(slo, MinPopulationAnnotation);
 
         var description = spec.String("description") ?? "";
         if (description.Length > 1050)
@@ -128,6 +125,18 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         spec.Allow("alertPolicies");
         spec.RejectUnknown();
 
+        if (sli is not null && sli.Kind != SliKind.CounterRatio && slo.Annotations.ContainsKey(MinEventsAnnotation))
+        {
+            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{MinEventsAnnotation}",
+                $"only applies to a ratioMetric of counters (counter: true); a ratio of gauges takes {MinPopulationAnnotation}");
+        }
+
+        if (sli is not null && sli.Kind != SliKind.GaugeRatio && slo.Annotations.ContainsKey(MinPopulationAnnotation))
+        {
+            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{MinPopulationAnnotation}",
+                $"only applies to a ratioMetric of gauges (counter: false){(sli.Kind == SliKind.CounterRatio ? $"; a ratio of counters takes {MinEventsAnnotation}" : "")}");
+        }
+
         if (calendar is not null && sli is not null && sli.Kind == SliKind.CounterRatio)
         {
             spec.Error("timeWindow[0].calendar", "calendar windows need a per-evaluation SLI (thresholdMetric, or ratioMetric with Timeslices)");
@@ -141,7 +150,23 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         var (target, sliceTarget, sliceWindow, op, value) = objective.Value;
         sli = sli.Kind == SliKind.Threshold ? sli with { Op = op, Threshold = value } : sli;
         return new SloDefinition(slo.File, slo.Name, slo.DisplayName ?? slo.Name, description, service, team!, period.Value, periodText!,
-            calendar, method, target, sliceTarget, sliceWindow, sli, tiers, minEvents);
+            calendar, method, target, sliceTarget, sliceWindow, sli, tiers, sli.Kind == SliKind.GaugeRatio ? minPopulation : minEvents);
+    }
+
+    /// <summary>A minimum-volume annotation: a positive integer, 10 when absent.</summary>
+    private int ReadMinimum(OpenSloDocument slo, string annotation)
+    {
+        if (!slo.Annotations.TryGetValue(annotation, out var text))
+        {
+            return DefaultMinimum;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minimum) || minimum < 1)
+        {
+            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{annotation}", $"'{text}' must be a positive integer");
+        }
+
+        return minimum;
     }
 
     private SliDefinition? ReadIndicator(OpenSloDocument slo, YamlFields spec)

@@ -94,8 +94,8 @@ public static class RuleWriter
             var w = Durations.Format(window);
             var expression = sli.Kind == SliKind.CounterRatio
                 ? sli.Good is not null
-                    ? $"1 - (sum(increase({sli.Good.Text}[{w}])) / (sum(increase({sli.Total!.Text}[{w}])) > 0))"
-                    : $"sum(increase({sli.Bad!.Text}[{w}])) / (sum(increase({sli.Total!.Text}[{w}])) > 0)"
+                    ? $"1 - (sum({Increase(sli.Good, w)}) / (sum({Increase(sli.Total!, w)}) > 0))"
+                    : $"sum({Increase(sli.Bad!, w)}) / (sum({Increase(sli.Total!, w)}) > 0)"
                 : $"1 - avg_over_time(slo:sli_good:bool{IdMatcher(slo)}[{w}])";
             Record(b, $"slo:sli_error:ratio_rate{w}", expression, [.. IdLabels(slo), new("sloth_window", w)]);
         }
@@ -105,19 +105,34 @@ public static class RuleWriter
             foreach (var window in tiers.Select(t => t.LongWindow).Distinct().Order())
             {
                 var w = Durations.Format(window);
-                Record(b, $"slo:sli_total:increase{w}", $"sum(increase({sli.Total!.Text}[{w}]))", [.. IdLabels(slo), new("sloth_window", w)]);
+                Record(b, $"slo:sli_total:increase{w}", $"sum({Increase(sli.Total!, w)})", [.. IdLabels(slo), new("sloth_window", w)]);
             }
         }
     }
+
+    /// <summary>
+    /// Drops the replica before anything is summed: two exporters polling the same database serve the same values,
+    /// so one and two replicas must give the same SLI, population and event counts.
+    /// </summary>
+    public static string OneReplica(Selector selector) => $"max without (instance) ({selector.Text})";
+
+    /// <summary>
+    /// Events of a counter over a window, counted once across replicas. Each replica polls the same database on the
+    /// same schedule, so its counter counts the same events (the same rows, the same scheduled polls): summing
+    /// replicas would double the counts and halve the min-events guard, so the replicas' increases are max'ed. A
+    /// replica that alone fails is the per-instance exporter alerts' business, not the SLO's: the SLO measures the
+    /// data the stack serves, which dashboards also take as the max over replicas.
+    /// </summary>
+    public static string Increase(Selector selector, string window) => $"max without (instance) (increase({selector.Text}[{window}]))";
 
     private static string GoodExpression(SloDefinition slo)
     {
         var sli = slo.Sli;
         return sli.Kind switch
         {
-            SliKind.Threshold => $"max({sli.Value!.Text}) {Comparison(sli.Op!)} bool {Number(sli.Threshold!.Value)}",
-            _ when sli.Good is not null => $"(sum({sli.Good.Text}) / (sum({sli.Total!.Text}) > 0)) >= bool {Number(slo.TimeSliceTarget!.Value)}",
-            _ => $"(1 - sum({sli.Bad!.Text}) / (sum({sli.Total!.Text}) > 0)) >= bool {Number(slo.TimeSliceTarget!.Value)}",
+            SliKind.Threshold => $"max({OneReplica(sli.Value!)}) {Comparison(sli.Op!)} bool {Number(sli.Threshold!.Value)}",
+            _ when sli.Good is not null => $"(sum({OneReplica(sli.Good)}) / (sum({OneReplica(sli.Total!)}) >= {slo.MinEvents})) >= bool {Number(slo.TimeSliceTarget!.Value)}",
+            _ => $"(1 - sum({OneReplica(sli.Bad!)}) / (sum({OneReplica(sli.Total!)}) >= {slo.MinEvents})) >= bool {Number(slo.TimeSliceTarget!.Value)}",
         };
     }
 

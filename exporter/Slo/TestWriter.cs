@@ -45,6 +45,11 @@ public static class TestWriter
             WriteLowVolumeTest(b, slo, tiers, step, prefix);
         }
 
+        if (slo.Sli.Kind == SliKind.GaugeRatio)
+        {
+            WriteLowPopulationTest(b, slo, step, prefix + (int)Math.Ceiling(fireTimes.Max() * 1.5 / step) + 16);
+        }
+
         return b.ToString();
     }
 
@@ -174,6 +179,23 @@ public static class TestWriter
         WriteBurnCheck(b, slo, step * (length - 1), []);
     }
 
+    /// <summary>
+    /// A gauge ratio whose population stays one below the minimum is no evidence: all of it bad on both replicas
+    /// (whose sum would pass the minimum) stays silent, and so does the stale alert, since the data is there.
+    /// </summary>
+    private static void WriteLowPopulationTest(StringBuilder b, SloDefinition slo, TimeSpan step, int length)
+    {
+        var sli = slo.Sli;
+        var population = slo.MinEvents - 1m;
+        b.Append($"  - name: \"{slo.Name}: all of a population of {Number(population)} (below the minimum {slo.MinEvents}) bad on two replicas stays silent\"\n");
+        b.Append($"    interval: {Durations.Format(step)}\n    input_series:\n");
+        var totals = Enumerable.Repeat(population, length).ToArray();
+        WriteParts(b, sli.Good ?? sli.Bad!, sli.Total!, sli.Good is not null ? new decimal[length] : totals, totals);
+        b.Append("    alert_rule_test:\n");
+        WriteBurnCheck(b, slo, step * (length - 1), []);
+        b.Append($"      - eval_time: {Durations.Format(step * (length - 1))}\n        alertname: {RuleWriter.StaleAlert}\n        exp_alerts: []\n");
+    }
+
     private static void WriteSeries(StringBuilder b, SloDefinition slo, bool[] bad, int length)
     {
         var sli = slo.Sli;
@@ -227,10 +249,27 @@ public static class TestWriter
         }
     }
 
+    /// <summary>The scrape job and the two replicas every raw exporter series is served by in the generated tests.</summary>
+    public const string Job = "saas-exporter";
+
+    public static readonly string[] Replicas = ["exporter-1:9841", "exporter-2:9841"];
+
+    /// <summary>
+    /// A raw exporter series is written once per replica, with the instance and job labels Prometheus adds, so
+    /// every test proves that two replicas give the SLI of one. A recording rule's output (a name with a colon) has
+    /// no replica: the rule aggregated it away.
+    /// </summary>
     private static void Series(StringBuilder b, Selector selector, decimal[] values)
     {
-        b.Append($"      - series: '{selector.Text}'\n        values: '{Encode(values)}'\n");
+        foreach (var labels in ScrapedAs(selector))
+        {
+            b.Append($"      - series: '{labels.Text}'\n        values: '{Encode(values)}'\n");
+        }
     }
+
+    public static IEnumerable<Selector> ScrapedAs(Selector selector) => selector.Metric.Contains(':', StringComparison.Ordinal)
+        ? [selector]
+        : Replicas.Select(instance => selector with { Matchers = [.. selector.Matchers, new("instance", instance), new("job", Job)] });
 
     /// <summary>promtool expanding notation: runs of a constant step become a+bxN (N+1 values).</summary>
     public static string Encode(decimal[] values)

@@ -5,15 +5,16 @@ namespace SaasExporter.UnitTests.Slo;
 public sealed class BurnRatePlannerTests
 {
     [Theory]
-    [InlineData(28, "6h/30m x5.6", "1d/2h x2.8", "4d/8h x1")]
-    [InlineData(30, "6h/30m x6", "1d/2h x3", "4d/8h x1")]
-    [InlineData(7, "2h/10m x4.2", "6h/30m x2.8", "1d/2h x1")]
-    [InlineData(90, "1d/2h x4.5", "3d/6h x3", "14d/28h x1")]
-    public void DefaultTiers_ScaleWithThePeriod(int days, string page, string fast, string slow)
+    [InlineData(28, "1d/2h x2.8", "4d/8h x1")]
+    [InlineData(30, "1d/2h x3", "4d/8h x1")]
+    [InlineData(7, "6h/30m x2.8", "1d/2h x1")]
+    [InlineData(90, "3d/6h x3", "14d/28h x1")]
+    public void DefaultTiers_AreTwoTicketTiersScaledWithThePeriod(int days, string fast, string slow)
     {
         var tiers = BurnRatePlanner.DefaultTiers(TimeSpan.FromDays(days));
 
-        Assert.Equal([page, fast, slow], tiers.Select(BurnRatePlanner.Describe));
+        Assert.Equal([fast, slow], tiers.Select(BurnRatePlanner.Describe));
+        Assert.Equal(["ticket", "ticket"], tiers.Select(t => t.Severity));
     }
 
     [Fact]
