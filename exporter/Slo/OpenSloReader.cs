@@ -137,6 +137,24 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
                 $"only applies to a ratioMetric of gauges (counter: false){(sli.Kind == SliKind.CounterRatio ? $"; a ratio of counters takes {MinEventsAnnotation}" : "")}");
         }
 
+        if (calendar is not null && method == "Timeslices")
+        {
+            spec.Error("timeWindow[0].calendar", "calendar windows are not supported with Timeslices (a slice ending at a period boundary would count in the next period): use a rolling timeWindow");
+        }
+
+        if (objective is { SliceWindow: { } slice } && period is { } length)
+        {
+            var objectiveFields = $"objectives[0].timeSliceWindow";
+            if (TimeSpan.FromDays(1).Ticks % slice.Ticks != 0 || slice < TimeSpan.FromMinutes(1))
+            {
+                spec.Error(objectiveFields, $"'{Durations.Format(slice)}' must divide a day and be at least 1m (1m, 5m, 1h, 1d...), so slices align to UTC boundaries");
+            }
+            else if (length.Ticks % slice.Ticks != 0)
+            {
+                spec.Error(objectiveFields, $"'{Durations.Format(slice)}' must divide the timeWindow duration {periodText} so the budget is a whole number of slices");
+            }
+        }
+
         if (calendar is not null && sli is not null && sli.Kind == SliKind.CounterRatio)
         {
             spec.Error("timeWindow[0].calendar", "calendar windows need a per-evaluation SLI (thresholdMetric, or ratioMetric with Timeslices)");
@@ -616,10 +634,26 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
             return null;
         }
 
-        spec.Allow("description", "alertWhenNoData", "alertWhenResolved", "notificationTargets");
+        spec.Allow("description");
         if (spec.Bool("alertWhenBreaching") == false)
         {
             spec.Error("alertWhenBreaching", "burn-rate alerts fire when breaching: must be true or absent");
+        }
+
+        // Every field accepted is compiled; the rest is refused with what to do instead.
+        if (spec.Bool("alertWhenNoData") == false)
+        {
+            spec.Error("alertWhenNoData", "every SLO gets SLODataStale when its inputs disappear: must be true or absent");
+        }
+
+        if (spec.Has("alertWhenResolved"))
+        {
+            spec.Error("alertWhenResolved", "not compiled: resolved notifications are chosen per receiver in prometheus/alertmanager.yml (send_resolved); remove it");
+        }
+
+        if (spec.Has("notificationTargets"))
+        {
+            spec.Error("notificationTargets", "not compiled: alerts route on their team and severity labels in prometheus/alertmanager.yml; remove it");
         }
 
         var conditions = spec.List("conditions", required: true);

@@ -10,33 +10,39 @@ public sealed class ShippedSloTiersTests
 {
     private const string DayTickets = "fast 1d/2h x3 ticket, slow 4d/8h x1 ticket";
 
+    /// <summary>Timeslices of 1d over 1M: windows in whole days (short windows raised to one slice).</summary>
+    private const string DaySlices = "fast 1d/1d x3 ticket, slow 4d/1d x1 ticket";
+
+    /// <summary>Timeslices of 1d over 3M.</summary>
+    private const string QuarterSlices = "fast 3d/1d x3 ticket, slow 14d/2d x1 ticket";
+
     public static TheoryData<string, string> ExpectedTiers() => new()
     {
-        { "cohort-retention-90d", "fast 3d/6h x3 ticket, slow 14d/28h x1 ticket" },
+        { "cohort-retention-90d", QuarterSlices },
         { "contact-creation-rate", DayTickets },
-        { "contact-management-usage", DayTickets },
+        { "contact-management-usage", DaySlices },
         { "daily-active-users", DayTickets },
         { "dau-mau-ratio", DayTickets },
         { "dau-wau-ratio", DayTickets },
-        { "day30-retention", "fast 3d/6h x3 ticket, slow 14d/28h x1 ticket" },
-        { "day7-retention", "fast 1d/2h x2.8 ticket, slow 4d/8h x1 ticket" },
-        { "deal-pipeline-usage", DayTickets },
-        { "deal-win-rate", DayTickets },
+        { "day30-retention", QuarterSlices },
+        { "day7-retention", "fast 1d/1d x2.8 ticket, slow 4d/1d x1 ticket" },
+        { "deal-pipeline-usage", DaySlices },
+        { "deal-win-rate", DaySlices },
         { "deals-created-rate", DayTickets },
-        { "email-integration-usage", DayTickets },
+        { "email-integration-usage", DaySlices },
         { "emails-sent-per-user", "fast 6h/30m x2.8 ticket, slow 1d/2h x1 ticket" },
         { "exporter-data-freshness", DayTickets },
         { "exporter-poll-success", "page-fast-burn 6h/30m x5.6 page, ticket-slow-burn 1d/2h x2.8 ticket" },
-        { "mobile-app-usage", DayTickets },
+        { "mobile-app-usage", DaySlices },
         { "monthly-active-users", "fast 3d/6h x3 ticket, slow 14d/28h x1 ticket" },
         { "monthly-churn-rate", "fast 3d/6h x3 ticket, slow 14d/28h x1 ticket" },
-        { "onboarding-completion", "fast 6h/30m x2.8 ticket, slow 1d/2h x1 ticket" },
-        { "power-user-ratio", DayTickets },
-        { "reporting-usage", DayTickets },
+        { "onboarding-completion", "slow 1d/1d x1 ticket" },
+        { "power-user-ratio", DaySlices },
+        { "reporting-usage", DaySlices },
         { "sales-cycle-length", DayTickets },
         { "time-to-first-value", "fast 6h/30m x2.8 ticket, slow 1d/2h x1 ticket" },
-        { "user-activation-rate", "fast 1d/2h x2.8 ticket, slow 4d/8h x1 ticket" },
-        { "user-resurrection-rate", DayTickets },
+        { "user-activation-rate", "fast 1d/1d x2.8 ticket, slow 4d/1d x1 ticket" },
+        { "user-resurrection-rate", DaySlices },
         { "weekly-active-users", "fast 2d/4h x3 ticket, slow 7d/14h x1 ticket" },
     };
 
