@@ -158,6 +158,11 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
         {
             for (var j = Math.Max(0, k - n); j <= k; j++)
             {
+                if (slo.BusinessDays && !RuleWriter.IsBusinessDayEvaluation(DateTimeOffset.UnixEpoch + (step * j)))
+                {
+                    continue;
+                }
+
                 count++;
                 badCount += bad[j] ? 1 : 0;
             }

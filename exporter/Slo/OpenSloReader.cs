@@ -10,6 +10,7 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
 {
     public const string MinEventsAnnotation = "saasexporter.io/min-events";
     public const string MinPopulationAnnotation = "saasexporter.io/min-population";
+    public const string BusinessDaysAnnotation = "saasexporter.io/business-days";
     private const int DefaultMinimum = 10;
 
     private readonly Dictionary<(string Kind, string Name), OpenSloDocument> objects = [];
@@ -137,6 +138,21 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
                 $"only applies to a ratioMetric of gauges (counter: false){(sli.Kind == SliKind.CounterRatio ? $"; a ratio of counters takes {MinEventsAnnotation}" : "")}");
         }
 
+        var businessDays = false;
+        if (slo.Annotations.TryGetValue(BusinessDaysAnnotation, out var businessText))
+        {
+            if (businessText is not ("true" or "false"))
+            {
+                diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{BusinessDaysAnnotation}", $"'{businessText}' must be true or false");
+            }
+            else if (sli is not null && sli.Kind != SliKind.Threshold)
+            {
+                diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{BusinessDaysAnnotation}", "only applies to a thresholdMetric (one occurrence per evaluation)");
+            }
+
+            businessDays = businessText == "true";
+        }
+
         if (calendar is not null && method == "Timeslices")
         {
             spec.Error("timeWindow[0].calendar", "calendar windows are not supported with Timeslices (a slice ending at a period boundary would count in the next period): use a rolling timeWindow");
@@ -168,7 +184,10 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         var (target, sliceTarget, sliceWindow, op, value) = objective.Value;
         sli = sli.Kind == SliKind.Threshold ? sli with { Op = op, Threshold = value } : sli;
         return new SloDefinition(slo.File, slo.Name, slo.DisplayName ?? slo.Name, description, service, team!, period.Value, periodText!,
-            calendar, method, target, sliceTarget, sliceWindow, sli, tiers, sli.Kind == SliKind.GaugeRatio ? minPopulation : minEvents);
+            calendar, method, target, sliceTarget, sliceWindow, sli, tiers, sli.Kind == SliKind.GaugeRatio ? minPopulation : minEvents)
+        {
+            BusinessDays = businessDays,
+        };
     }
 
     /// <summary>A minimum-volume annotation: a positive integer, 10 when absent.</summary>

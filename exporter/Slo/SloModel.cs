@@ -66,6 +66,12 @@ public sealed record SloDefinition(
     IReadOnlyList<BurnTier> ExplicitTiers,
     int MinEvents)
 {
+    /// <summary>
+    /// Counts only evaluations whose rolling one-day SLI saw business days: Tuesday to Friday UTC, when the last 24
+    /// hours lie within Monday to Friday (annotation saasexporter.io/business-days).
+    /// </summary>
+    public bool BusinessDays { get; init; }
+
     public decimal ErrorBudget => 1m - Target;
 
     public string Id => $"{Service}-{Name}";

@@ -26,6 +26,16 @@ public static class TestWriter
             : Steps.First(s => s * 2 <= tiers.Min(t => t.ShortWindow) && s * 8 <= fireTimes.Min());
         var longest = tiers.Max(t => t.LongWindow);
         var prefix = (int)Math.Ceiling(longest / step) + 2;
+        if (slo.BusinessDays)
+        {
+            // promtool starts at the epoch, a Thursday: the bad step starts on a Tuesday 00:00 UTC, so every tier fires
+            // within the same business days (the simulator leaves out the evaluations of other days).
+            while ((DateTimeOffset.UnixEpoch + (step * prefix)) is var at && (at.DayOfWeek != DayOfWeek.Tuesday || at.TimeOfDay != TimeSpan.Zero))
+            {
+                prefix++;
+            }
+        }
+
         if (slo.TimeSliceWindow is { } sliceLength)
         {
             // The bad step starts on a slice boundary (UTC midnight for daily slices).
@@ -208,6 +218,16 @@ public static class TestWriter
         var checks = new SortedDictionary<int, IReadOnlyList<BurnTier>> { [prefix - 1] = [] };
         for (var i = 0; i < tiers.Count; i++)
         {
+            if (slo.BusinessDays)
+            {
+                // Left-out days shorten the windows, so the fire time is the simulator's, not the formula's: checked
+                // just before and at the first sample where the tier fires.
+                var first = Enumerable.Range(prefix, bad.Length - prefix).First(k => simulator.TierAt(tiers[i], k) == BurnSimulator.State.Firing);
+                checks[Settle(simulator, tiers[i], first - 1, -1, BurnSimulator.State.Silent)] = null!;
+                checks[Settle(simulator, tiers[i], first, +1, BurnSimulator.State.Firing)] = null!;
+                continue;
+            }
+
             var silent = prefix + (int)Math.Floor(fireTimes[i] * 0.8 / step);
             var firing = prefix + (int)Math.Ceiling(fireTimes[i] * 1.2 / step);
             checks[Settle(simulator, tiers[i], silent, -1, BurnSimulator.State.Silent)] = null!;
@@ -230,8 +250,10 @@ public static class TestWriter
 
         b.Append("    promql_expr_test:\n");
         WriteExpr(b, $"slo:error_budget:ratio{IdMatcher(slo)}", step * (prefix - 1), "slo:error_budget:ratio", RuleWriter.IdLabels(slo), Number(slo.ErrorBudget));
-        WriteExpr(b, $"slo:sli_error:ratio_rate{Durations.Format(tiers[0].LongWindow)}{IdMatcher(slo)}", step * (prefix - 1),
-            $"slo:sli_error:ratio_rate{Durations.Format(tiers[0].LongWindow)}", [.. RuleWriter.IdLabels(slo), new("sloth_window", Durations.Format(tiers[0].LongWindow))], "0");
+        // A business-days SLO has no counted evaluation in a short window that ends on a Monday: check its period.
+        var healthyWindow = Durations.Format(slo.BusinessDays ? slo.Period : tiers[0].LongWindow);
+        WriteExpr(b, $"slo:sli_error:ratio_rate{healthyWindow}{IdMatcher(slo)}", step * (prefix - 1),
+            $"slo:sli_error:ratio_rate{healthyWindow}", [.. RuleWriter.IdLabels(slo), new("sloth_window", healthyWindow)], "0");
         if (slo.Calendar is not null)
         {
             WriteExpr(b, $"slo:sli_error:ratio_calendar{IdMatcher(slo)}", step * (prefix - 1), "slo:sli_error:ratio_calendar",
