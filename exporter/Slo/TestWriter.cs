@@ -399,7 +399,7 @@ public static class TestWriter
         Series(b, part, parts);
         if (part.IsNarrowerThan(total))
         {
-            var sibling = total with
+            var sibling = ServedSeries.Sibling(part, total) ?? total with
             {
                 Matchers = [.. part.Matchers.Select(m => total.Matchers.Contains(m) ? m : new KeyValuePair<string, string>(m.Key, "other"))],
             };
@@ -423,7 +423,7 @@ public static class TestWriter
     /// </summary>
     private static void Series(StringBuilder b, Selector selector, decimal[] values)
     {
-        foreach (var labels in ScrapedAs(selector))
+        foreach (var labels in ScrapedAs(ServedSeries.Complete(selector)))
         {
             b.Append($"      - series: '{labels.Text}'\n        values: '{Encode(values)}'\n");
         }
