@@ -322,8 +322,10 @@ public static class TestWriter
     private static void WriteLowVolumeTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
     {
         var length = prefix + (int)Math.Ceiling(tiers.Max(t => t.LongWindow) / step);
-        var perStep = Math.Round((decimal)slo.MinEvents / (2m * (decimal)(tiers.Max(t => t.LongWindow) / step)), 6, MidpointRounding.ToZero);
-        b.Append($"  - name: \"{slo.Name}: all events bad but fewer than {slo.MinEvents} in the long window stays silent\"\n");
+        // Each replica counts 60% of the minimum in the longest window: below it, but summed over the two replicas
+        // above it, so the test fails if replicas are summed instead of deduplicated.
+        var perStep = Math.Round((decimal)slo.MinEvents * 0.6m / (decimal)(tiers.Max(t => t.LongWindow) / step), 6, MidpointRounding.ToZero);
+        b.Append($"  - name: \"{slo.Name}: all events bad, each of two replicas counting 60% of the minimum of {slo.MinEvents} in the long window, stays silent\"\n");
         b.Append($"    interval: {Durations.Format(step)}\n    input_series:\n");
         var sli = slo.Sli;
         var total = Enumerable.Range(0, length).Select(k => 1000m + (perStep * k)).ToArray();
