@@ -13,6 +13,8 @@ internal sealed class DemoActivity : IDemoSink
     private readonly Dictionary<long, long> _accountOf = [];
     private readonly HashSet<long> _internalUsers = [];
     private readonly Dictionary<long, List<DateTimeOffset>> _events = [];
+    private readonly List<DateTimeOffset> _contacts = [];
+    private readonly List<DateTimeOffset> _deals = [];
     private readonly DateTimeOffset _since;
 
     private DemoActivity(DateTimeOffset since) => _since = since;
@@ -108,9 +110,23 @@ internal sealed class DemoActivity : IDemoSink
 
     public void Contact(ContactRow row)
     {
+        if (!_internalAccounts.Contains(row.AccountId))
+        {
+            _contacts.Add(row.CreatedAt);
+        }
     }
 
     public void Deal(DealRow row)
     {
+        if (!_internalAccounts.Contains(row.AccountId))
+        {
+            _deals.Add(row.CreatedAt);
+        }
     }
+
+    /// <summary>Contacts created by non-internal accounts in (at - window, at], as crm_contacts_created serves it.</summary>
+    public int ContactsCreated(DateTimeOffset at, TimeSpan window) => _contacts.Count(t => t > at - window && t <= at);
+
+    /// <summary>Deals created by non-internal accounts in (at - window, at], as crm_deals_created serves it.</summary>
+    public int DealsCreated(DateTimeOffset at, TimeSpan window) => _deals.Count(t => t > at - window && t <= at);
 }

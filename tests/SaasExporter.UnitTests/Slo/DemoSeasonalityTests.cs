@@ -63,6 +63,33 @@ public sealed class DemoSeasonalityTests
         }
     }
 
+    /// <summary>
+    /// deals-created-rate and contact-creation-rate count business days too: in the demo, deals and contacts are created
+    /// in user sessions, so their rolling one-day counts dip on weekends like DAU (measured at Sunday and Wednesday
+    /// noon over the last four weeks).
+    /// </summary>
+    [Fact]
+    public void CrmCreations_InTheDemo_DipOnWeekendsLikeDau()
+    {
+        var activity = DemoActivity.Generate(new DemoParameters(1, 42, AsOf, 180), AsOf - TimeSpan.FromDays(40));
+        var day = TimeSpan.FromDays(1);
+        var sundays = Enumerable.Range(1, 4).Select(w => AsOf - TimeSpan.FromDays((7 * w) - 6) + TimeSpan.FromHours(12)).ToList();
+        var wednesdays = sundays.Select(s => s - TimeSpan.FromDays(4)).ToList();
+        Assert.All(sundays, s => Assert.Equal(DayOfWeek.Sunday, s.DayOfWeek));
+        Assert.All(wednesdays, w => Assert.Equal(DayOfWeek.Wednesday, w.DayOfWeek));
+
+        foreach (var (name, count) in new (string, Func<DateTimeOffset, TimeSpan, int>)[] { ("deals", activity.DealsCreated), ("contacts", activity.ContactsCreated) })
+        {
+            var weekend = sundays.Average(s => count(s, day));
+            var weekday = wednesdays.Average(w => count(w, day));
+            Assert.True(weekday > 10, $"{name}: only {weekday} created on a Wednesday: too few to measure");
+            Assert.True(weekend < 0.6 * weekday, $"{name}: {weekend} created on a Sunday against {weekday} on a Wednesday: no weekend dip");
+        }
+
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "prometheus", "slos", "business-outcomes.yaml"));
+        Assert.Equal(2, source.Split($"{OpenSloReader.BusinessDaysAnnotation}: \"true\"").Length - 1);
+    }
+
     /// <summary>DAU/MAU of users every 30 minutes from <see cref="Start"/> to <see cref="AsOf"/>, from the generated demo.</summary>
     private static List<(DateTimeOffset At, decimal Value)> DemoDauMau()
     {
