@@ -72,8 +72,77 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
         return shortState == State.Unsure || longState == State.Unsure ? State.Unsure : State.Firing;
     }
 
+    /// <summary>
+    /// Whether the slice ending at sample m is good: the average over samples [m - slice, m] (both ends inclusive in
+    /// Prometheus 2.x) of a ratio that is 0 on a bad sample and 1 on a good one, against timeSliceTarget; Unsure when
+    /// exactly on it (null).
+    /// </summary>
+    public bool? SliceBad(int m)
+    {
+        var perSlice = (int)(slo.TimeSliceWindow!.Value / step);
+        int good = 0, count = 0;
+        for (var j = Math.Max(0, m - perSlice); j <= Math.Min(m, bad.Length - 1); j++)
+        {
+            count++;
+            good += bad[j] ? 0 : 1;
+        }
+
+        var needed = slo.TimeSliceTarget!.Value * count;
+        return count == 0 || good == needed ? null : good < needed;
+    }
+
+    /// <summary>Slices whose end lies in (k - window, k] (the rules' subquery over window - 1s at a step of one slice).</summary>
+    private State SliceWindow(TimeSpan window, double threshold, int k)
+    {
+        var perSlice = (int)(slo.TimeSliceWindow!.Value / step);
+        var n = (int)(window / step);
+        int badCount = 0, count = 0;
+        for (var m = k - (k % perSlice); m > k - n && m >= 0; m -= perSlice)
+        {
+            if (SliceBad(m) is not { } sliceBad)
+            {
+                return State.Unsure;
+            }
+
+            badCount += sliceBad ? 1 : 0;
+            count++;
+        }
+
+        return Compare(badCount, count, threshold, sampleMargin: false);
+    }
+
+    /// <summary>
+    /// With a sample margin, within one sample of the threshold either way is Unsure (float rounding or alignment of
+    /// per-sample windows could flip it); whole slices are counted exactly, so only equality is Unsure.
+    /// </summary>
+    private static State Compare(int badCount, int count, double threshold, bool sampleMargin)
+    {
+        if (count == 0 || badCount == 0)
+        {
+            return State.Silent;
+        }
+
+        if (badCount == count)
+        {
+            return State.Firing;
+        }
+
+        var margin = threshold * count;
+        if (Math.Abs(badCount - margin) < (sampleMargin ? 1 : 1e-9))
+        {
+            return State.Unsure;
+        }
+
+        return badCount > margin ? State.Firing : State.Silent;
+    }
+
     private State Window(TimeSpan window, double threshold, int k)
     {
+        if (slo.TimeSliceWindow is { } slice && window >= slice)
+        {
+            return SliceWindow(window, threshold, k);
+        }
+
         var n = (int)(window / step);
         int badCount = 0, count = 0;
         if (slo.Sli.Kind == SliKind.CounterRatio)
@@ -89,28 +158,16 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
         {
             for (var j = Math.Max(0, k - n); j <= k; j++)
             {
+                if (slo.BusinessDays && !RuleWriter.IsBusinessDayEvaluation(DateTimeOffset.UnixEpoch + (step * j)))
+                {
+                    continue;
+                }
+
                 count++;
                 badCount += bad[j] ? 1 : 0;
             }
         }
 
-        if (count == 0 || badCount == 0)
-        {
-            return State.Silent;
-        }
-
-        if (badCount == count)
-        {
-            return State.Firing;
-        }
-
-        // Within one sample of the threshold either way, float rounding or alignment could flip the outcome.
-        var margin = threshold * count;
-        if (Math.Abs(badCount - margin) < 1)
-        {
-            return State.Unsure;
-        }
-
-        return badCount > margin ? State.Firing : State.Silent;
+        return Compare(badCount, count, threshold, sampleMargin: true);
     }
 }

@@ -9,7 +9,9 @@ namespace SaasExporter.Slo;
 public sealed class OpenSloReader(Diagnostics diagnostics)
 {
     public const string MinEventsAnnotation = "saasexporter.io/min-events";
-    private const int DefaultMinEvents = 10;
+    public const string MinPopulationAnnotation = "saasexporter.io/min-population";
+    public const string BusinessDaysAnnotation = "saasexporter.io/business-days";
+    private const int DefaultMinimum = 10;
 
     private readonly Dictionary<(string Kind, string Name), OpenSloDocument> objects = [];
     private readonly Dictionary<string, SliDefinition?> slis = new(StringComparer.Ordinal);
@@ -95,12 +97,8 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
                 : $"'{team}' must be product or sre");
         }
 
-        var minEvents = DefaultMinEvents;
-        if (slo.Annotations.TryGetValue(MinEventsAnnotation, out var minText)
-            && (!int.TryParse(minText, NumberStyles.None, CultureInfo.InvariantCulture, out minEvents) || minEvents < 1))
-        {
-            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{MinEventsAnnotation}", $"'{minText}' must be a positive integer");
-        }
+        var minEvents = ReadMinimum(slo, MinEventsAnnotation);
+        var minPopulation = ReadMinimum(slo, MinPopulationAnnotation);
 
         var description = spec.String("description") ?? "";
         if (description.Length > 1050)
@@ -128,6 +126,51 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         spec.Allow("alertPolicies");
         spec.RejectUnknown();
 
+        if (sli is not null && sli.Kind != SliKind.CounterRatio && slo.Annotations.ContainsKey(MinEventsAnnotation))
+        {
+            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{MinEventsAnnotation}",
+                $"only applies to a ratioMetric of counters (counter: true); a ratio of gauges takes {MinPopulationAnnotation}");
+        }
+
+        if (sli is not null && sli.Kind != SliKind.GaugeRatio && slo.Annotations.ContainsKey(MinPopulationAnnotation))
+        {
+            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{MinPopulationAnnotation}",
+                $"only applies to a ratioMetric of gauges (counter: false){(sli.Kind == SliKind.CounterRatio ? $"; a ratio of counters takes {MinEventsAnnotation}" : "")}");
+        }
+
+        var businessDays = false;
+        if (slo.Annotations.TryGetValue(BusinessDaysAnnotation, out var businessText))
+        {
+            if (businessText is not ("true" or "false"))
+            {
+                diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{BusinessDaysAnnotation}", $"'{businessText}' must be true or false");
+            }
+            else if (sli is not null && sli.Kind != SliKind.Threshold)
+            {
+                diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{BusinessDaysAnnotation}", "only applies to a thresholdMetric (one occurrence per evaluation)");
+            }
+
+            businessDays = businessText == "true";
+        }
+
+        if (calendar is not null && method == "Timeslices")
+        {
+            spec.Error("timeWindow[0].calendar", "calendar windows are not supported with Timeslices (a slice ending at a period boundary would count in the next period): use a rolling timeWindow");
+        }
+
+        if (objective is { SliceWindow: { } slice } && period is { } length)
+        {
+            var objectiveFields = $"objectives[0].timeSliceWindow";
+            if (TimeSpan.FromDays(1).Ticks % slice.Ticks != 0 || slice < TimeSpan.FromMinutes(1))
+            {
+                spec.Error(objectiveFields, $"'{Durations.Format(slice)}' must divide a day and be at least 1m (1m, 5m, 1h, 1d...), so slices align to UTC boundaries");
+            }
+            else if (length.Ticks % slice.Ticks != 0)
+            {
+                spec.Error(objectiveFields, $"'{Durations.Format(slice)}' must divide the timeWindow duration {periodText} so the budget is a whole number of slices");
+            }
+        }
+
         if (calendar is not null && sli is not null && sli.Kind == SliKind.CounterRatio)
         {
             spec.Error("timeWindow[0].calendar", "calendar windows need a per-evaluation SLI (thresholdMetric, or ratioMetric with Timeslices)");
@@ -141,7 +184,26 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
         var (target, sliceTarget, sliceWindow, op, value) = objective.Value;
         sli = sli.Kind == SliKind.Threshold ? sli with { Op = op, Threshold = value } : sli;
         return new SloDefinition(slo.File, slo.Name, slo.DisplayName ?? slo.Name, description, service, team!, period.Value, periodText!,
-            calendar, method, target, sliceTarget, sliceWindow, sli, tiers, minEvents);
+            calendar, method, target, sliceTarget, sliceWindow, sli, tiers, sli.Kind == SliKind.GaugeRatio ? minPopulation : minEvents)
+        {
+            BusinessDays = businessDays,
+        };
+    }
+
+    /// <summary>A minimum-volume annotation: a positive integer, 10 when absent.</summary>
+    private int ReadMinimum(OpenSloDocument slo, string annotation)
+    {
+        if (!slo.Annotations.TryGetValue(annotation, out var text))
+        {
+            return DefaultMinimum;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minimum) || minimum < 1)
+        {
+            diagnostics.Error(slo.File, slo.Subject, $"metadata.annotations.{annotation}", $"'{text}' must be a positive integer");
+        }
+
+        return minimum;
     }
 
     private SliDefinition? ReadIndicator(OpenSloDocument slo, YamlFields spec)
@@ -591,10 +653,26 @@ public sealed class OpenSloReader(Diagnostics diagnostics)
             return null;
         }
 
-        spec.Allow("description", "alertWhenNoData", "alertWhenResolved", "notificationTargets");
+        spec.Allow("description");
         if (spec.Bool("alertWhenBreaching") == false)
         {
             spec.Error("alertWhenBreaching", "burn-rate alerts fire when breaching: must be true or absent");
+        }
+
+        // Every field accepted is compiled; the rest is refused with what to do instead.
+        if (spec.Bool("alertWhenNoData") == false)
+        {
+            spec.Error("alertWhenNoData", "every SLO gets SLODataStale when its inputs disappear: must be true or absent");
+        }
+
+        if (spec.Has("alertWhenResolved"))
+        {
+            spec.Error("alertWhenResolved", "not compiled: resolved notifications are chosen per receiver in prometheus/alertmanager.yml (send_resolved); remove it");
+        }
+
+        if (spec.Has("notificationTargets"))
+        {
+            spec.Error("notificationTargets", "not compiled: alerts route on their team and severity labels in prometheus/alertmanager.yml; remove it");
         }
 
         var conditions = spec.List("conditions", required: true);

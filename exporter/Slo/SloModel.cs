@@ -43,7 +43,11 @@ public sealed record CalendarWindow(string Unit, DateTimeOffset Start);
 /// <summary>One burn-rate alert tier: both windows above factor x error budget.</summary>
 public sealed record BurnTier(string Name, string Severity, TimeSpan LongWindow, TimeSpan ShortWindow, decimal Factor, TimeSpan For);
 
-/// <summary>An OpenSLO SLO after reading, reference resolution and validation.</summary>
+/// <summary>
+/// An OpenSLO SLO after reading, reference resolution and validation. MinEvents: for a counter ratio the events
+/// (increase of total) a long window needs before it may alert; for a gauge ratio the population (sum of total) an
+/// evaluation needs to count at all (a ratio over a tiny denominator is no evidence either way); unused otherwise.
+/// </summary>
 public sealed record SloDefinition(
     string File,
     string Name,
@@ -62,6 +66,12 @@ public sealed record SloDefinition(
     IReadOnlyList<BurnTier> ExplicitTiers,
     int MinEvents)
 {
+    /// <summary>
+    /// Counts only evaluations whose rolling one-day SLI saw business days: Tuesday to Friday UTC, when the last 24
+    /// hours lie within Monday to Friday (annotation saasexporter.io/business-days).
+    /// </summary>
+    public bool BusinessDays { get; init; }
+
     public decimal ErrorBudget => 1m - Target;
 
     public string Id => $"{Service}-{Name}";
