@@ -3,9 +3,11 @@ using SaasExporter.Hosting;
 namespace SaasExporter.Slo;
 
 /// <summary>
-/// <c>saas-exporter slo generate [--in DIR] [--rules DIR] [--tests DIR] [--check]</c>: compiles OpenSLO v1 files into
-/// Prometheus rules and promtool tests. Errors and warnings go to stderr, one line each; nothing is written when any
-/// file is invalid. With --check nothing is written and the exit code says whether the committed files are current.
+/// <c>saas-exporter slo generate [--in DIR] [--rules DIR] [--tests DIR] [--check] [--catalogue [--Key=Value ...]]</c>:
+/// compiles OpenSLO v1 files into Prometheus rules and promtool tests. Errors and warnings go to stderr, one line each;
+/// nothing is written when any file is invalid. With --check nothing is written and the exit code says whether the
+/// committed files are current. With --catalogue every SLI input must be a series the exporter can serve with the
+/// given configuration (or a recording rule of the rule files beside --rules that can): one that never can is an error.
 /// </summary>
 internal static class SloCommand
 {
@@ -19,6 +21,8 @@ internal static class SloCommand
     {
         string input = DefaultInput, rules = DefaultRules, tests = DefaultTests;
         var check = false;
+        var catalogue = false;
+        var exporterSettings = new List<string>();
         for (var i = 0; i < arguments.Count; i++)
         {
             var value = i + 1 < arguments.Count ? arguments[i + 1] : null;
@@ -39,12 +43,26 @@ internal static class SloCommand
                 case "--check":
                     check = true;
                     break;
+                case "--catalogue":
+                    catalogue = true;
+                    break;
+                case var setting when catalogue && setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains('=', StringComparison.Ordinal):
+                    exporterSettings.Add(setting);
+                    break;
                 default:
                     return Help.Print(error, ExitCodes.Invalid, $"slo generate: unexpected argument '{arguments[i]}'");
             }
         }
 
         var result = SloGenerator.Generate(baseDirectory, input, rules, tests);
+        if (catalogue && result.Diagnostics.Errors.Count == 0)
+        {
+            var errors = SliCatalogueCheck.Run(result, exporterSettings, Path.GetDirectoryName(Path.Combine(baseDirectory, rules))!);
+            if (errors is not null)
+            {
+                return Help.ConfigurationErrors(errors);
+            }
+        }
         foreach (var warning in result.Diagnostics.Warnings)
         {
             error.WriteLine($"warning: {warning}");
