@@ -21,7 +21,11 @@ public sealed class NotificationTemplateTests : IDisposable
         ["fingerprint"] = status,
     };
 
-    private async Task<string> RenderAsync(string status, params Dictionary<string, object>[] alerts)
+    private Task<string> RenderAsync(string status, params Dictionary<string, object>[] alerts) =>
+        RenderAsync(status, null, alerts);
+
+    // overrides: a template file loaded after the shipped ones (a user's base URLs, say).
+    private async Task<string> RenderAsync(string status, string? overrides, params Dictionary<string, object>[] alerts)
     {
         var commonLabels = ((Dictionary<string, string>)alerts[0]["labels"])
             .Where(l => alerts.All(a => ((Dictionary<string, string>)a["labels"]).GetValueOrDefault(l.Key) == l.Value))
@@ -38,10 +42,17 @@ public sealed class NotificationTemplateTests : IDisposable
             ["externalURL"] = "http://127.0.0.1:9093",
         }));
 
-        var (exitCode, output) = await Amtool.RunAsync("template", "render",
-            $"--template.glob={Repository.PathOf("prometheus", "templates", "*.tmpl")}",
+        string[] globs = [$"--template.glob={Repository.PathOf("prometheus", "templates", "*.tmpl")}"];
+        if (overrides is not null)
+        {
+            var local = Directory.CreateDirectory(Path.Combine(_directory, "local")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(local, "base-urls.tmpl"), overrides);
+            globs = [.. globs, $"--template.glob={Path.Combine(local, "*.tmpl")}"];
+        }
+
+        var (exitCode, output) = await Amtool.RunAsync(["template", "render", .. globs,
             "--template.text={{ template \"saas.title\" . }}\n{{ template \"saas.text\" . }}",
-            $"--template.data={data}");
+            $"--template.data={data}"]);
         Assert.True(exitCode == 0, output);
         return output;
     }
@@ -66,9 +77,37 @@ public sealed class NotificationTemplateTests : IDisposable
             Burn rate 14.2x; 83% of the budget left.
             Burn windows: 1h and 5m (tier 1)
             Since: 2026-11-22 10:00 UTC
-            Dashboard: /d/saas-slos/slos?var-slo=activation-rate
+            Dashboard: http://localhost:3000/d/saas-slos/slos?var-slo=activation-rate
             Runbook: README.md#slo-burn
             """, output.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Links_TakeTheConfiguredBaseUrls_AndAbsoluteLinksStayAsTheyAre()
+    {
+        const string bases = """
+            {{ define "saas.grafana_base_url" }}https://grafana.example.com{{ end }}
+            {{ define "saas.runbook_base_url" }}https://git.example.com/saas-exporter/blob/main/{{ end }}
+            """;
+        var relative = Alert("firing", new() { ["alertname"] = "SaasExporterDown", ["severity"] = "page" }, new()
+        {
+            ["summary"] = "down",
+            ["dashboard_url"] = "/d/saas-exporter-health/exporter-health",
+            ["runbook_url"] = "README.md#exporter-down",
+        });
+        var absolute = Alert("firing", new() { ["alertname"] = "SaasExporterDown", ["severity"] = "page" }, new()
+        {
+            ["summary"] = "down",
+            ["dashboard_url"] = "https://other.example.com/d/x",
+            ["runbook_url"] = "https://wiki.example.com/runbook",
+        });
+
+        var output = await RenderAsync("firing", bases, relative, absolute);
+
+        Assert.Contains("Dashboard: https://grafana.example.com/d/saas-exporter-health/exporter-health\n", output, StringComparison.Ordinal);
+        Assert.Contains("Runbook: https://git.example.com/saas-exporter/blob/main/README.md#exporter-down\n", output, StringComparison.Ordinal);
+        Assert.Contains("Dashboard: https://other.example.com/d/x\n", output, StringComparison.Ordinal);
+        Assert.Contains("Runbook: https://wiki.example.com/runbook", output, StringComparison.Ordinal);
     }
 
     [Fact]
