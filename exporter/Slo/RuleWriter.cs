@@ -104,12 +104,22 @@ public static class RuleWriter
         else if (sli.Kind == SliKind.Threshold)
         {
             Record(b, "slo:sli_good:bool", GoodExpression(slo), IdLabels(slo));
+            if (slo.BusinessDays)
+            {
+                Record(b, "slo:sli_current_good:bool", UngatedGoodExpression(slo), IdLabels(slo));
+            }
         }
 
+        var tierWindows = tiers.SelectMany(t => new[] { t.ShortWindow, t.LongWindow }).ToHashSet();
         foreach (var window in SliSemantics.Windows(slo, tiers))
         {
             var w = Durations.Format(window);
-            var expression = sli.Kind == SliKind.CounterRatio
+            // A business-days SLO counts only business days in its budget and tiers; a window that is neither (Sloth's
+            // 5m, the dashboards' "now") reads every day, so a weekend shows its value instead of nothing.
+            var display = slo.BusinessDays && !tierWindows.Contains(window) && window != slo.Period;
+            var expression = display
+                ? $"1 - avg_over_time(slo:sli_current_good:bool{id}[{w}])"
+                : sli.Kind == SliKind.CounterRatio
                 ? sli.Good is not null
                     ? $"1 - (sum({Increase(sli.Good, w)}) / (sum({Increase(sli.Total!, w)}) > 0))"
                     : $"sum({Increase(sli.Bad!, w)}) / (sum({Increase(sli.Total!, w)}) > 0)"
@@ -146,9 +156,12 @@ public static class RuleWriter
 
     private static string GoodExpression(SloDefinition slo)
     {
-        var good = $"max({OneReplica(slo.Sli.Value!)}) {Comparison(slo.Sli.Op!)} bool {Number(slo.Sli.Threshold!.Value)}";
+        var good = UngatedGoodExpression(slo);
         return slo.BusinessDays ? $"({good})\n  and on ()\n({BusinessDayFilter})" : good;
     }
+
+    private static string UngatedGoodExpression(SloDefinition slo) =>
+        $"max({OneReplica(slo.Sli.Value!)}) {Comparison(slo.Sli.Op!)} bool {Number(slo.Sli.Threshold!.Value)}";
 
     /// <summary>Tuesday to Friday UTC: the evaluations whose last 24 hours lie within Monday to Friday.</summary>
     public const string BusinessDayFilter = "day_of_week() >= 2 and day_of_week() <= 5";
@@ -191,7 +204,9 @@ public static class RuleWriter
     private static void WriteMeta(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers)
     {
         var id = IdMatcher(slo);
-        var current = Durations.Format(tiers.Min(t => t.ShortWindow));
+        // The current burn rate is Sloth's: over its 5m base window, which every SLO records and reads every day (a tier
+        // window can be a whole day of slices, or business days only, and says nothing on a fresh stack or a Sunday).
+        var current = Durations.Format(slo.Period > SliSemantics.SlothBaseWindow ? SliSemantics.SlothBaseWindow : tiers.Min(t => t.ShortWindow));
         var period = Durations.Format(slo.Period);
         b.Append($"  - name: {GroupName(slo, "meta-recordings")}\n    rules:\n");
         Record(b, "slo:objective:ratio", $"vector({Number(slo.Target)})", IdLabels(slo));

@@ -7,8 +7,9 @@ namespace SaasExporter.Slo;
 
 /// <summary>
 /// Label sets the exporter serves, so generated promtool tests feed series the exporter would serve instead of
-/// assumed ones. Today: the self metrics, as a fresh registry exposes them for one declared collector (every
-/// saas_exporter_collector_runs_total series carries collector and result, and result is success or failure).
+/// assumed ones. Today: the collectors' self metrics, as a fresh registry exposes them for one declared collector (every
+/// saas_exporter_collector_runs_total and saas_exporter_collector_scheduled_polls_total series carries collector and
+/// result, and result is success or failure).
 /// Families not listed are fed with exactly the labels their SLI selector names.
 /// </summary>
 public static class ServedSeries
@@ -38,7 +39,7 @@ public static class ServedSeries
             .Where(line => line.Length > 0 && line[0] != '#')
             .Select(line => SelectorParser.Parse(line[..line.LastIndexOf(' ')]))
             .OfType<Selector>()
-            .Where(s => s.Metric.StartsWith("saas_exporter_collector_runs_total", StringComparison.Ordinal))
+            .Where(s => s.Metric.StartsWith("saas_exporter_collector_", StringComparison.Ordinal))
             .GroupBy(s => s.Metric)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Selector>)[.. g]);
     }

@@ -19,7 +19,7 @@ public static class SliSemantics
 
     /// <summary>Every window the rules record an error ratio for: tier windows and the period, shortest first.</summary>
     /// <summary>Sloth's base window: community SLO dashboards read slo:sli_error:ratio_rate5m for the current SLI.</summary>
-    private static readonly TimeSpan SlothBaseWindow = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan SlothBaseWindow = TimeSpan.FromMinutes(5);
 
     public static IReadOnlyList<TimeSpan> Windows(SloDefinition slo, IReadOnlyList<BurnTier> tiers) =>
         [.. tiers.SelectMany(t => new[] { t.ShortWindow, t.LongWindow }).Append(slo.Period)

@@ -147,17 +147,8 @@ public static class TestWriter
         }
 
         var slice = Durations.Format(slo.TimeSliceWindow!.Value);
-        b.Append($"  - name: \"{slo.Name}: whole good {slice} slices stay silent; from a slice boundary on, every slice bad fires each tier exactly when the slice that tips it ends\"\n");
-        b.Append($"    interval: {Durations.Format(step)}\n    input_series:\n");
-        WriteSeries(b, slo, bad, bad.Length);
-        b.Append("    alert_rule_test:\n");
-        foreach (var (k, firing) in checks)
-        {
-            WriteBurnCheck(b, slo, step * k, firing);
-        }
-
-        b.Append("    promql_expr_test:\n");
-        WriteExpr(b, $"slo:error_budget:ratio{IdMatcher(slo)}", step * (prefix - 1), "slo:error_budget:ratio", RuleWriter.IdLabels(slo), Number(slo.ErrorBudget));
+        WriteStepTestHead(b, slo, $"{slo.Name}: whole good {slice} slices stay silent; from a slice boundary on, every slice bad fires each tier exactly when the slice that tips it ends",
+            step, bad, checks, prefix);
         var period = Durations.Format(slo.Period);
         WriteExpr(b, $"slo:sli_error:ratio_rate{period}{IdMatcher(slo)}", step * (prefix - 1),
             $"slo:sli_error:ratio_rate{period}", [.. RuleWriter.IdLabels(slo), new("sloth_window", period)], "0");
@@ -239,17 +230,8 @@ public static class TestWriter
             checks[k] = simulator.FiringAt(k) ?? throw new InvalidOperationException($"SLO {slo.Name}: no unambiguous check instant near {k}");
         }
 
-        b.Append($"  - name: \"{slo.Name}: healthy data stays silent; a step to all-bad fires each tier between 0.8x and 1.2x of its fire time\"\n");
-        b.Append($"    interval: {Durations.Format(step)}\n    input_series:\n");
-        WriteSeries(b, slo, bad, bad.Length);
-        b.Append("    alert_rule_test:\n");
-        foreach (var (k, firing) in checks)
-        {
-            WriteBurnCheck(b, slo, step * k, firing);
-        }
-
-        b.Append("    promql_expr_test:\n");
-        WriteExpr(b, $"slo:error_budget:ratio{IdMatcher(slo)}", step * (prefix - 1), "slo:error_budget:ratio", RuleWriter.IdLabels(slo), Number(slo.ErrorBudget));
+        WriteStepTestHead(b, slo, $"{slo.Name}: healthy data stays silent; a step to all-bad fires each tier between 0.8x and 1.2x of its fire time",
+            step, bad, checks, prefix);
         // A business-days SLO has no counted evaluation in a short window that ends on a Monday: check its period.
         var healthyWindow = Durations.Format(slo.BusinessDays ? slo.Period : tiers[0].LongWindow);
         WriteExpr(b, $"slo:sli_error:ratio_rate{healthyWindow}{IdMatcher(slo)}", step * (prefix - 1),
@@ -358,6 +340,23 @@ public static class TestWriter
         b.Append("    alert_rule_test:\n");
         WriteBurnCheck(b, slo, step * (length - 1), []);
         b.Append($"      - eval_time: {Durations.Format(step * (length - 1))}\n        alertname: {RuleWriter.StaleAlert}\n        exp_alerts: []\n");
+    }
+
+    /// <summary>A step test's name, input series, burn checks, and the error budget at the end of the healthy prefix.</summary>
+    private static void WriteStepTestHead(StringBuilder b, SloDefinition slo, string name, TimeSpan step, bool[] bad,
+        SortedDictionary<int, IReadOnlyList<BurnTier>> checks, int prefix)
+    {
+        b.Append($"  - name: \"{name}\"\n");
+        b.Append($"    interval: {Durations.Format(step)}\n    input_series:\n");
+        WriteSeries(b, slo, bad, bad.Length);
+        b.Append("    alert_rule_test:\n");
+        foreach (var (k, firing) in checks)
+        {
+            WriteBurnCheck(b, slo, step * k, firing);
+        }
+
+        b.Append("    promql_expr_test:\n");
+        WriteExpr(b, $"slo:error_budget:ratio{IdMatcher(slo)}", step * (prefix - 1), "slo:error_budget:ratio", RuleWriter.IdLabels(slo), Number(slo.ErrorBudget));
     }
 
     private static void WriteSeries(StringBuilder b, SloDefinition slo, bool[] bad, int length)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SaasExporter.IntegrationTests.Infrastructure;
+using SaasExporter.Slo;
 using Xunit.Abstractions;
 
 namespace SaasExporter.IntegrationTests.Grafana;
@@ -67,7 +68,30 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, IT
     /// Variable values (dashboard uid, panel title, variable, value) for which a panel is correctly empty, with the reason.
     /// </summary>
     public static readonly IReadOnlyDictionary<(string Dashboard, string Panel, string Variable, string Value), string> EmptyForValue =
-        new Dictionary<(string, string, string, string), string>();
+        BudgetNotYetCounted();
+
+    /// <summary>
+    /// The period budget of an SLO counted in whole UTC-day slices has no value before the first day since Prometheus
+    /// started has ended, and that of a business-days SLO none before its first counted evaluation (Tuesday to Friday
+    /// UTC): the test's Prometheus is minutes old, on any weekday. Their panels reading the budget may be empty then;
+    /// every other panel of those SLOs reads the 5-minute window, which always has a value.
+    /// </summary>
+    private static Dictionary<(string, string, string, string), string> BudgetNotYetCounted()
+    {
+        var compiled = SloGenerator.Generate(Repository.Root, Path.Combine("prometheus", "slos"), Path.Combine("prometheus", "rules", "slo"),
+            Path.Combine("prometheus", "tests", "slo"));
+        var empty = new Dictionary<(string, string, string, string), string>();
+        foreach (var (slo, _) in compiled.Slos.Where(s => s.Slo.TimeSliceWindow is not null || s.Slo.BusinessDays))
+        {
+            var reason = slo.TimeSliceWindow is not null
+                ? "the budget counts whole UTC days; none has ended since the test's Prometheus started"
+                : "the budget counts Tuesday to Friday UTC only; the test's Prometheus may have no such evaluation yet";
+            empty[("saas-slos", "SLO overview", "slo", slo.Name)] = reason;
+            empty[("saas-slos", "Error budget remaining", "slo", slo.Name)] = reason;
+        }
+
+        return empty;
+    }
 
     /// <summary>
     /// Variable values (dashboard uid, variable, value) whose every panel is empty because of a defect another branch is
@@ -138,16 +162,16 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, IT
     }
 
     [Fact]
-    public void EveryEmptyForValueEntry_NamesAPanelVariableAndValueTheDashboardOffers()
+    public async Task EveryEmptyForValueEntry_NamesAPanelVariableAndValueTheDashboardOffers()
     {
-        Assert.All(EmptyForValue.Keys, k =>
+        Assert.NotEmpty(EmptyForValue);
+        foreach (var k in EmptyForValue.Keys)
         {
             var dashboard = DashboardFiles.All().Single(d => (string?)d.Dashboard["uid"] == k.Dashboard).Dashboard;
             var panel = DashboardFiles.Panels(dashboard).Single(p => (string?)p["title"] == k.Panel);
-            var variable = DashboardFiles.Variables(dashboard).Single(v => (string?)v["name"] == k.Variable);
             Assert.Contains(k.Variable, DashboardFiles.Targets(panel).SelectMany(t => DashboardFiles.VariablesUsed((string)t["expr"]!, dashboard)));
-            Assert.Contains(k.Value, ((string)variable["query"]!).Split(',').Select(v => v.Trim()));
-        });
+            Assert.Contains(k.Value, await ValuesOfAsync(dashboard, k.Variable));
+        }
     }
 
     /// <summary>What a user can pick: a custom variable's listed values, a query variable's values in Prometheus, and All.</summary>

@@ -38,6 +38,20 @@ public sealed class AlertScenarioTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// After a fault: waits for its first notification, then <paramref name="settle"/> more (longer than any compressed
+    /// <c>for:</c> the fault could still trip), then quiet; reports and returns what the fault added.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> NotifiedAfterFaultAsync(string scenario, AlertStack stack, int mark,
+        Func<Notification, bool> first, string what, TimeSpan settle)
+    {
+        await stack.Sink.WaitForAsync(first, TimeSpan.FromSeconds(90), what);
+        await Task.Delay(settle);
+        await stack.Sink.WaitUntilQuietAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60));
+        Report(scenario, stack, mark);
+        return stack.FiringSince(mark);
+    }
+
     [Fact]
     public async Task DatabaseDown_PagesOnceWithTheRootCause_AndNothingElse()
     {
@@ -47,15 +61,12 @@ public sealed class AlertScenarioTests(ITestOutputHelper output)
         var mark = await stack.SettleAsync();
 
         await cluster.StopServerAsync();
-        await stack.Sink.WaitForAsync(n => n.Path == "/page" && Firing(n, "SaasExporterDatabaseDown"), TimeSpan.FromSeconds(90),
-            "paging SaasExporterDatabaseDown");
-        // Longer than every compressed for: a failing collector could raise (CollectorFailing 15 min = 30 s) and than the
-        // stale threshold (3 polls + 5 min = 22 s), then quiet.
-        await Task.Delay(TimeSpan.FromSeconds(40));
-        await stack.Sink.WaitUntilQuietAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60));
-        Report("database down", stack, mark);
+        // Past every compressed for: a failing collector could trip (CollectorFailing 15 min = 30 s) and the stale
+        // threshold (3 polls + 5 min = 22 s).
+        var notified = await NotifiedAfterFaultAsync("database down", stack, mark,
+            n => n.Path == "/page" && Firing(n, "SaasExporterDatabaseDown"), "paging SaasExporterDatabaseDown", TimeSpan.FromSeconds(40));
 
-        Assert.Equal(["/page SaasExporterDatabaseDown page"], stack.FiringSince(mark));
+        Assert.Equal(["/page SaasExporterDatabaseDown page"], notified);
     }
 
     [Fact]
@@ -81,13 +92,11 @@ public sealed class AlertScenarioTests(ITestOutputHelper output)
         var mark = await stack.SettleAsync();
 
         await stack.StopExporterAsync();
-        await stack.Sink.WaitForAsync(n => n.Path == "/page" && Firing(n, "SaasExporterDown"), TimeSpan.FromSeconds(60), "paging SaasExporterDown");
-        // SLODataStale of every SLO would follow 15 min (30 s) after its inputs vanished: wait past it, then quiet.
-        await Task.Delay(TimeSpan.FromSeconds(45));
-        await stack.Sink.WaitUntilQuietAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60));
-        Report("exporter down", stack, mark);
+        // Past SLODataStale of every SLO, 15 min (30 s) after its inputs vanished.
+        var notified = await NotifiedAfterFaultAsync("exporter down", stack, mark,
+            n => n.Path == "/page" && Firing(n, "SaasExporterDown"), "paging SaasExporterDown", TimeSpan.FromSeconds(45));
 
-        Assert.Equal(["/page SaasExporterDown page"], stack.FiringSince(mark));
+        Assert.Equal(["/page SaasExporterDown page"], notified);
         Assert.True(await stack.Prometheus.ValuesAsync("ALERTS{alertname=\"SLODataStale\", alertstate=\"firing\"}") is { Count: > 0 },
             "SLODataStale fires in Prometheus (the SLO inputs are gone); Alertmanager must be what silences it");
     }
@@ -106,13 +115,11 @@ public sealed class AlertScenarioTests(ITestOutputHelper output)
             await connection.ExecuteAsync("ALTER TABLE contacts RENAME TO contacts_moved");
         }
 
-        await stack.Sink.WaitForAsync(n => Firing(n, "SaasExporterCollectorFailing"), TimeSpan.FromSeconds(90), "of SaasExporterCollectorFailing");
-        // Past the stale threshold of that collector and any SLO burn its failures could cause, then quiet.
-        await Task.Delay(TimeSpan.FromSeconds(30));
-        await stack.Sink.WaitUntilQuietAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(60));
-        Report("one custom collector broken", stack, mark);
+        // Past the stale threshold of that collector and any SLO burn its failures could cause.
+        var notified = await NotifiedAfterFaultAsync("one custom collector broken", stack, mark,
+            n => Firing(n, "SaasExporterCollectorFailing"), "of SaasExporterCollectorFailing", TimeSpan.FromSeconds(30));
 
-        Assert.Equal(["/tickets/sre SaasExporterCollectorFailing ticket crm_activity"], stack.FiringSince(mark));
+        Assert.Equal(["/tickets/sre SaasExporterCollectorFailing ticket crm_activity"], notified);
     }
 
     [Fact]
