@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using SaasExporter.Demo;
 using SaasExporter.Slo;
 
@@ -13,7 +14,7 @@ namespace SaasExporter.UnitTests.Slo;
 /// the engagement collector and saas:dau_mau:ratio compute it), the compiled rules stay silent, while the same SLO
 /// counted over every hour breaches on the weekends.
 /// </summary>
-public sealed class DemoSeasonalityTests
+public sealed partial class DemoSeasonalityTests
 {
     /// <summary>A Monday: the last week fed is a whole Monday-to-Sunday week.</summary>
     private static readonly DateTimeOffset AsOf = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
@@ -137,7 +138,15 @@ public sealed class DemoSeasonalityTests
     {
         File.WriteAllText(Path.Combine(directory, $"{name}.rules.yml"), rules);
         var b = new StringBuilder();
-        b.Append($"rule_files:\n  - {name}.rules.yml\nevaluation_interval: 30m\ntests:\n  - interval: 30m\n    input_series:\n");
+        // Groups in file order (recordings before the alerts that read them), as the generated tests pin them: without
+        // group_eval_order promtool's order is not fixed, and an alert may read the recordings of the step before.
+        b.Append($"rule_files:\n  - {name}.rules.yml\nevaluation_interval: 30m\ngroup_eval_order:\n");
+        foreach (Match group in GroupName().Matches(rules))
+        {
+            b.Append($"  - {group.Groups["name"].Value}\n");
+        }
+
+        b.Append("tests:\n  - interval: 30m\n    input_series:\n");
         b.Append("      - series: 'saas:dau_mau:ratio{entity=\"user\"}'\n        values: '");
         b.Append(string.Join(' ', values.Select(v => v.ToString(CultureInfo.InvariantCulture)))).Append("'\n    alert_rule_test:\n");
         var end = AsOf - Start;
@@ -162,4 +171,7 @@ public sealed class DemoSeasonalityTests
         process.WaitForExit();
         return (process.ExitCode == 0, output.Result + error);
     }
+
+    [GeneratedRegex(@"^  - name: (?<name>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex GroupName();
 }
