@@ -146,6 +146,30 @@ public sealed class AlertmanagerInhibitionTests
         Assert.Equal(["/tickets/product SLOErrorBudgetBurn deal-win-rate", "/tickets/sre SaasExporterCollectorFailing"], notified);
     }
 
+    [Fact]
+    public async Task DatabaseDownOnTwoReplicas_IsOnePageNotification()
+    {
+        await using var sink = await WebhookSink.StartAsync();
+        await using var alertmanager = await AlertmanagerServer.StartAsync(sink.Address);
+
+        await PostAsync(alertmanager,
+            Alert("SaasExporterDatabaseDown", "page", "sre", ("instance", "exporter-a:9841")),
+            Alert("SaasExporterDatabaseDown", "page", "sre", ("instance", "exporter-b:9841")));
+        await sink.WaitUntilQuietAsync(quiet: TimeSpan.FromSeconds(3), atLeast: TimeSpan.FromSeconds(5), limit: TimeSpan.FromSeconds(30));
+
+        var page = Assert.Single(sink.Received);
+        Assert.Equal("/page", page.Path);
+        Assert.Equal(2, page.Alerts.Count);
+    }
+
+    private static async Task PostAsync(AlertmanagerServer alertmanager, params Dictionary<string, string>[] alerts)
+    {
+        using var client = new HttpClient { BaseAddress = alertmanager.Address };
+        var body = alerts.Select(labels => new { labels, annotations = new Dictionary<string, string> { ["summary"] = "test" } }).ToList();
+        using var response = await client.PostAsJsonAsync("api/v2/alerts", body);
+        response.EnsureSuccessStatusCode();
+    }
+
     private static Dictionary<string, string> Alert(string name, string severity, string team, params (string Key, string Value)[] labels)
     {
         var all = new Dictionary<string, string> { ["alertname"] = name, ["severity"] = severity, ["team"] = team, ["stack"] = Stack };
@@ -172,12 +196,7 @@ public sealed class AlertmanagerInhibitionTests
     {
         await using var sink = await WebhookSink.StartAsync();
         await using var alertmanager = await AlertmanagerServer.StartAsync(sink.Address);
-        using var client = new HttpClient { BaseAddress = alertmanager.Address };
-        var body = alerts.Select(labels => new { labels, annotations = new Dictionary<string, string> { ["summary"] = "test" } }).ToList();
-        using (var response = await client.PostAsJsonAsync("api/v2/alerts", body))
-        {
-            response.EnsureSuccessStatusCode();
-        }
+        await PostAsync(alertmanager, alerts);
 
         // Group waits are 1 s in the test configuration; inhibition is decided when a group flushes.
         await sink.WaitUntilQuietAsync(quiet: TimeSpan.FromSeconds(3), atLeast: TimeSpan.FromSeconds(5), limit: TimeSpan.FromSeconds(30));
