@@ -19,7 +19,6 @@ public sealed class ExporterCatalogue
     /// <summary>Labels Prometheus adds at scrape time: any selector may constrain them.</summary>
     public static readonly IReadOnlySet<string> TargetLabels = new HashSet<string>(StringComparer.Ordinal) { "job", "instance" };
 
-    private static readonly double[] DurationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
     private readonly Dictionary<string, CatalogueFamily> _byName;
 
@@ -165,7 +164,7 @@ public sealed class ExporterCatalogue
                 [collector, new CatalogueLabel("identity", null, notEnumerated)]),
             new("saas_exporter_build_info", "saas_exporter_build_info", "gauge", self, "Build information; always 1.", [CatalogueLabel.Fixed("version", "code", SelfMetrics.Version)]),
         };
-        series.AddRange(Series("saas_exporter_collector_duration_seconds", MetricType.Histogram, self, "Duration of the collector's polls.", [collector], DurationBuckets));
+        series.AddRange(Series("saas_exporter_collector_duration_seconds", MetricType.Histogram, self, "Duration of the collector's polls.", [collector], SelfMetrics.DurationBuckets));
         if (options.EventMetrics.Source == EventMetricsSource.Incremental)
         {
             series.Add(new("saas_exporter_index_users", "saas_exporter_index_users", "gauge", self, "Users held by the incremental activity index.", []));

@@ -6,6 +6,9 @@ namespace SaasExporter.Publishing;
 /// <summary>The exporter's own series (METRICS.md section 3, "Exporter itself").</summary>
 public sealed class SelfMetrics
 {
+    /// <summary>Upper bounds (seconds) of saas_exporter_collector_duration_seconds; the catalogue lists the same.</summary>
+    public static readonly double[] DurationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
     public SelfMetrics(CollectorRegistry registry)
     {
         var factory = Metrics.WithCustomRegistry(registry);
@@ -15,7 +18,7 @@ public sealed class SelfMetrics
             "Unix time of the collector's last successful poll (wall clock).", ["collector"], new GaugeConfiguration { SuppressInitialValue = true });
         Duration = factory.CreateHistogram("saas_exporter_collector_duration_seconds",
             "Duration of the collector's polls, successful or not.", ["collector"],
-            new HistogramConfiguration { Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
+            new HistogramConfiguration { Buckets = DurationBuckets });
         Runs = factory.CreateCounter("saas_exporter_collector_runs_total",
             "Polls of the collector by result.", ["collector", "result"]);
         ScheduledPolls = factory.CreateCounter("saas_exporter_collector_scheduled_polls_total",
