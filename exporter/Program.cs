@@ -1,3 +1,4 @@
+using SaasExporter.Backfill;
 using SaasExporter.Demo;
 using SaasExporter.Hosting;
 using SaasExporter.Slo;
@@ -23,6 +24,7 @@ static async Task<int> RunAsync(CommandLine command) => command.Command switch
     "once" => await OnceCommand.RunAsync(command.Arguments),
     "check" => await CheckCommand.RunAsync(command.Arguments),
     "catalogue" => await CatalogueCommand.RunAsync(command.Arguments),
+    "backfill" => await BackfillCommand.RunAsync(command.Arguments),
     "health" => await HealthCommand.RunAsync(command.Arguments),
     "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),

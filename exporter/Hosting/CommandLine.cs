@@ -1,13 +1,14 @@
 namespace SaasExporter.Hosting;
 
 /// <summary>
-/// Splits the command line into a subcommand and the rest. Subcommands: serve (default), once, check, catalogue,
+/// Splits the command line into a subcommand and the rest. Subcommands: serve (default), once, check, catalogue, backfill,
 /// demo seed, demo simulate, slo generate. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
 /// </summary>
 public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments)
 {
     public const string Usage = """
         usage: saas-exporter [serve|once|check|catalogue] [--Key=Value ...]
+               saas-exporter backfill --from INSTANT --to INSTANT --step DURATION [--output FILE] [--Key=Value ...]
                saas-exporter health [--ready] [--Listen=host:port]
                saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace|--if-empty] [--Key=Value ...]
                saas-exporter demo simulate [--tick SECONDS] [--seed S] [--Key=Value ...]

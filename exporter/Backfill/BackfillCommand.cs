@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+using SaasExporter.Custom;
+using SaasExporter.Database;
+using SaasExporter.Hosting;
+using SaasExporter.Polling;
+
+namespace SaasExporter.Backfill;
+
+/// <summary>
+/// <c>saas-exporter backfill --from T0 --to T1 --step D [--output FILE]</c>: what every enabled collector served at
+/// each step instant, computed from the database's own history with the same definitions and the same SQL as a poll
+/// at that <c>AsOf</c>, written as OpenMetrics with timestamps. The exporter's own series are not backfilled.
+/// </summary>
+internal static partial class BackfillCommand
+{
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    {
+        if (!BackfillArguments.TryParse(arguments, out var args, out var error))
+        {
+            return Fail(ExitCodes.Invalid, error);
+        }
+
+        // Event metrics come from their SQL definitions: the activity index only moves forward in time. The two sources
+        // serve identical values (the differential tests prove it), so the history is the same either way.
+        var configuration = ExporterConfiguration.Build([.. args.Configuration, $"--EventMetrics:Source={EventMetricsSource.Sql}"]);
+        var errors = ExporterConfiguration.Validate(configuration);
+        if (errors.Count > 0)
+        {
+            return Help.ConfigurationErrors(errors);
+        }
+
+        if (!string.IsNullOrEmpty(configuration[nameof(ExporterOptions.AsOf)]))
+        {
+            return Fail(ExitCodes.Invalid, "config: AsOf: backfill takes its instants from --from, --to and --step; unset AsOf");
+        }
+
+        await using var services = StandaloneServices.Build(configuration);
+        if (!BackfillSteps.TryCreate(args.From, args.To, args.Step, services.GetRequiredService<TimeProvider>().GetUtcNow(), out var steps, out error))
+        {
+            return Fail(ExitCodes.Invalid, error);
+        }
+
+        var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
+        var runner = services.GetRequiredService<IQueryRunner>();
+        var collectors = Backfillable(services.GetServices<IMetricCollector>().Where(c => options.For(c.Name).Enabled));
+
+        var history = new BackfillHistory();
+        try
+        {
+            collectors = await WithContractAsync(runner, options, collectors);
+            await ComputeAsync(runner, options, collectors, steps, history);
+        }
+        catch (BackfillFailure failure)
+        {
+            return Fail(failure.ExitCode, failure.Message);
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail(ExitCodes.Failed, $"database: {FailureText.Of(e)}");
+        }
+
+        await WriteAsync(history, args.Output);
+        await Console.Error.WriteLineAsync(
+            $"saas-exporter: backfill: {history.Samples} samples of {history.Families.Count} families at {steps.Count} instants from {steps.First:O} to {steps.Last:O} every {steps.Step}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The collectors whose past values are a function of the instant: a custom query without <c>@now</c> reads only
+    /// the present, and a histogram adds each poll's rows to what earlier polls observed, so neither has a past value.
+    /// </summary>
+    private static List<IMetricCollector> Backfillable(IEnumerable<IMetricCollector> collectors)
+    {
+        var result = new List<IMetricCollector>();
+        foreach (var collector in collectors)
+        {
+            if (collector is CustomSqlCollector custom && !NowParameter().IsMatch(custom.Definition.Sql))
+            {
+                Console.Error.WriteLine($"saas-exporter: backfill: collector {collector.Name} skipped: its sql does not use @now, so its past values cannot be computed");
+                continue;
+            }
+
+            foreach (var histogram in collector.Families.Where(f => f.Type == MetricType.Histogram))
+            {
+                Console.Error.WriteLine($"saas-exporter: backfill: metric {histogram.Name} of collector {collector.Name} skipped: a histogram accumulates polls and has no value at a past instant");
+            }
+
+            result.Add(collector);
+        }
+
+        return result;
+    }
+
+    /// <summary>Checks each collector's relations once, as a poll does: a missing optional relation skips the collector.</summary>
+    private static async Task<List<IMetricCollector>> WithContractAsync(IQueryRunner runner, ExporterOptions options, List<IMetricCollector> collectors)
+    {
+        var kept = new List<IMetricCollector>();
+        foreach (var collector in collectors)
+        {
+            var problems = await runner.RunAsync(TimeSpan.FromSeconds(30),
+                (db, ct) => ContractChecker.CheckAsync(db, options.Database.Schema, collector.Relations, ct), CancellationToken.None);
+            var missingOptional = problems.FirstOrDefault(p => p.MissingRelation && DatabaseContract.Get(p.Relation).Optional);
+            if (missingOptional is not null)
+            {
+                await Console.Error.WriteLineAsync($"saas-exporter: backfill: collector {collector.Name} skipped: {missingOptional}");
+                continue;
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new BackfillFailure(ExitCodes.Invalid, $"contract: collector {collector.Name}: {string.Join("; ", problems)}");
+            }
+
+            kept.Add(collector);
+        }
+
+        return kept;
+    }
+
+    private static async Task ComputeAsync(IQueryRunner runner, ExporterOptions options, List<IMetricCollector> collectors, BackfillSteps steps, BackfillHistory history)
+    {
+        var clock = Stopwatch.StartNew();
+        var reported = TimeSpan.Zero;
+        var done = 0;
+        foreach (var at in steps.Instants())
+        {
+            foreach (var collector in collectors)
+            {
+                var timeout = options.For(collector.Name).Timeout;
+                CollectorResult result;
+                try
+                {
+                    result = await runner.RunAsync(timeout, (db, ct) => collector.CollectAsync(at, db, ct), CancellationToken.None);
+                }
+                catch (Exception e) when (e is not NpgsqlException || e is PostgresException)
+                {
+                    throw new BackfillFailure(ExitCodes.Failed, $"collector {collector.Name} at {at:O}: {FailureText.Of(e)}");
+                }
+
+                history.Add(at, result.Samples.Where(s => s.Family.Type != MetricType.Histogram));
+            }
+
+            done++;
+            if (clock.Elapsed - reported >= ProgressEvery && done < steps.Count)
+            {
+                reported = clock.Elapsed;
+                var rate = done / clock.Elapsed.TotalSeconds;
+                var left = TimeSpan.FromSeconds(Math.Round((steps.Count - done) / rate));
+                await Console.Error.WriteLineAsync($"saas-exporter: backfill: {done}/{steps.Count} steps, {rate:0.0} steps/s, about {left} left");
+            }
+        }
+    }
+
+    /// <summary>To a file through a temporary file renamed at the end, so a failed run never leaves half a history.</summary>
+    private static async Task WriteAsync(BackfillHistory history, string? output)
+    {
+        if (output is null)
+        {
+            await using var stdout = new StreamWriter(Console.OpenStandardOutput()) { NewLine = "\n" };
+            await OpenMetricsWriter.WriteAsync(history, stdout, CancellationToken.None);
+            return;
+        }
+
+        var temporary = output + ".partial";
+        await using (var file = new StreamWriter(temporary) { NewLine = "\n" })
+        {
+            await OpenMetricsWriter.WriteAsync(history, file, CancellationToken.None);
+        }
+
+        File.Move(temporary, output, overwrite: true);
+    }
+
+    private static int Fail(int exitCode, string message)
+    {
+        Console.Error.WriteLine($"saas-exporter: backfill: {message.ReplaceLineEndings(" ")}");
+        return exitCode;
+    }
+
+    [GeneratedRegex(@"@now\b", RegexOptions.CultureInvariant)]
+    private static partial Regex NowParameter();
+
+    private sealed class BackfillFailure(int exitCode, string message) : Exception(message)
+    {
+        public int ExitCode { get; } = exitCode;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using SaasExporter.Collectors;
+
+namespace SaasExporter.Backfill;
+
+/// <summary>
+/// Writes a backfill as OpenMetrics text, the input of <c>promtool tsdb create-blocks-from openmetrics</c>: per family
+/// its TYPE and HELP, then every sample with its timestamp in seconds, and a final <c># EOF</c>. Label values and
+/// HELP are escaped as the format says (backslash, double quote, line feed), so no text can break the file.
+/// </summary>
+internal static class OpenMetricsWriter
+{
+    public static async Task WriteAsync(BackfillHistory history, TextWriter writer, CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        foreach (var family in history.Families)
+        {
+            var name = FamilyName(family.Family);
+            await writer.WriteAsync($"# TYPE {name} {TypeName(family.Family.Type)}\n".AsMemory(), cancellationToken);
+            await writer.WriteAsync($"# HELP {name} {Escape(family.Family.Help)}\n".AsMemory(), cancellationToken);
+            foreach (var series in family.Series)
+            {
+                var labels = Labels(family.Family.LabelNames, series.LabelValues);
+                foreach (var (at, value) in series.Points)
+                {
+                    line.Clear()
+                        .Append(family.Family.Name).Append(labels).Append(' ')
+                        .Append(Value(value)).Append(' ')
+                        .Append(at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append('\n');
+                    await writer.WriteAsync(line, cancellationToken);
+                }
+            }
+        }
+
+        await writer.WriteAsync("# EOF\n".AsMemory(), cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>An OpenMetrics counter family is named without its samples' <c>_total</c> suffix.</summary>
+    private static string FamilyName(MetricFamily family) =>
+        family.Type == MetricType.Counter && family.Name.EndsWith("_total", StringComparison.Ordinal) ? family.Name[..^"_total".Length] : family.Name;
+
+    private static string TypeName(MetricType type) => type switch
+    {
+        MetricType.Counter => "counter",
+        MetricType.Histogram => "histogram",
+        _ => "gauge",
+    };
+
+    private static string Labels(string[] names, string[] values) =>
+        names.Length == 0 ? "" : "{" + string.Join(",", names.Zip(values, (n, v) => $"{n}=\"{Escape(v)}\"")) + "}";
+
+    private static string Value(double value) => value switch
+    {
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        _ when double.IsNaN(value) => "NaN",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>OpenMetrics' escaped-string: backslash, double quote and line feed.</summary>
+    internal static string Escape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal);
+}
