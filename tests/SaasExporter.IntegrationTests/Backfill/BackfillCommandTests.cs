@@ -142,6 +142,40 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
         }
     }
 
+    [Fact]
+    public async Task PrometheusServesTheBackfilledHistoryAfterLoadingTheBlocks()
+    {
+        var run = await RunAsync();
+        var directory = Directory.CreateTempSubdirectory("saas-exporter-backfill-").FullName;
+        try
+        {
+            var input = Path.Combine(directory, "history.om");
+            await File.WriteAllTextAsync(input, run.Result.Stdout);
+            var blocks = Path.Combine(directory, "blocks");
+            var (exitCode, output) = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", input, blocks], directory);
+            Assert.True(exitCode == 0, output);
+
+            // Nothing listens on the discard port: the only data Prometheus holds is the history it was given.
+            await using var prometheus = await PrometheusServer.StartAsync([new Uri("http://127.0.0.1:9/")], null, null, blocks);
+            var series = await prometheus.RangeAsync("{__name__=~\"saas_.+|custom_.+\"}", From, To, TimeSpan.FromHours(1));
+
+            foreach (var at in Enumerable.Range(0, 26).Select(h => From.AddHours(h)))
+            {
+                var expected = At(run.Result.Stdout, at).Series.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+                var actual = series
+                    .SelectMany(s => s.Points.Where(p => p.At == at).Select(p => new KeyValuePair<string, double>(
+                        Exposition.Key(s.Labels["__name__"], [.. s.Labels.Where(l => l.Key is not "__name__").Select(l => (l.Key, l.Value))]), p.Value)))
+                    .OrderBy(s => s.Key, StringComparer.Ordinal)
+                    .ToList();
+                Assert.Equal(expected, actual);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private async Task<Run> RunAsync()
     {
         await Gate.WaitAsync();

@@ -38,10 +38,23 @@ public sealed class PrometheusServer : IAsyncDisposable
         StartAsync([exporterAddress], alertmanager, rewriteRules);
 
     /// <summary>Starts Prometheus scraping every exporter replica of <paramref name="exporters"/> in the saas-exporter job.</summary>
-    public static async Task<PrometheusServer> StartAsync(IReadOnlyList<Uri> exporters, Uri? alertmanager = null, Func<string, string, string>? rewriteRules = null)
+    public static Task<PrometheusServer> StartAsync(IReadOnlyList<Uri> exporters, Uri? alertmanager = null, Func<string, string, string>? rewriteRules = null) =>
+        StartAsync(exporters, alertmanager, rewriteRules, blocks: null);
+
+    /// <summary>
+    /// Starts Prometheus with the TSDB blocks under <paramref name="blocks"/> (promtool's output) already in its data
+    /// directory, as a user installs backfilled history.
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(IReadOnlyList<Uri> exporters, Uri? alertmanager, Func<string, string, string>? rewriteRules, string? blocks)
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
+        var data = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
+        foreach (var block in blocks is null ? [] : Directory.GetDirectories(blocks))
+        {
+            CopyDirectory(block, Path.Combine(data, Path.GetFileName(block)));
+        }
+
         var port = LoopbackPort.Free();
         var listen = $"127.0.0.1:{port}";
         var config = Path.Combine(root, "prometheus.yml");
@@ -52,7 +65,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var start = new ProcessStartInfo(binary,
         [
             $"--config.file={config}",
-            $"--storage.tsdb.path={Path.Combine(root, "data")}",
+            $"--storage.tsdb.path={data}",
             $"--web.listen-address={listen}",
             "--log.level=warn",
             // An alert that fires before Alertmanager is discovered is sent again only after this delay (1 min by
@@ -129,10 +142,12 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// Runs an instant query through /api/v1/query. Returns the <c>data</c> object (<c>resultType</c>, <c>result</c>);
     /// throws <see cref="PrometheusQueryException"/> with Prometheus' own message when the query fails.
     /// </summary>
-    public async Task<JsonElement> QueryAsync(string promql)
+    public Task<JsonElement> QueryAsync(string promql) => PostAsync("api/v1/query", promql, []);
+
+    private async Task<JsonElement> PostAsync(string api, string promql, KeyValuePair<string, string>[] parameters)
     {
-        using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", promql)]);
-        using var response = await Client.PostAsync(new Uri("api/v1/query", UriKind.Relative), content);
+        using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", promql), .. parameters]);
+        using var response = await Client.PostAsync(new Uri(api, UriKind.Relative), content);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var body = document.RootElement;
         if (body.GetProperty("status").GetString() != "success")
@@ -163,6 +178,36 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         throw new TimeoutException($"`{promql}` still returned [{string.Join(", ", values)}] after {timeout}; prometheus log: {Log}");
+    }
+
+    /// <summary>Runs a range query through /api/v1/query_range: each series' labels and its points in time order.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset At, double Value)> Points)>> RangeAsync(
+        string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    {
+        var data = await PostAsync("api/v1/query_range", promql,
+        [
+            new("start", start.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("end", end.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("step", step.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
+        ]);
+        return [.. data.GetProperty("result").EnumerateArray().Select(series => (
+            (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString()!, StringComparer.Ordinal),
+            (IReadOnlyList<(DateTimeOffset, double)>)[.. series.GetProperty("values").EnumerateArray()
+                .Select(p => (DateTimeOffset.FromUnixTimeMilliseconds((long)(p[0].GetDouble() * 1000)), Number(p)))]))];
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.GetDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
     }
 
     public static IReadOnlyList<double> Values(JsonElement data)
