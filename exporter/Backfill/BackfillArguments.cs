@@ -4,17 +4,21 @@ using SaasExporter.Configuration;
 namespace SaasExporter.Backfill;
 
 /// <summary>
-/// The backfill flags (<c>--from</c>, <c>--to</c>, <c>--step</c>, <c>--output</c>); every other argument is
-/// configuration (<c>--Key=Value</c>), read as the other commands read it.
+/// The backfill flags (<c>--from</c>, <c>--to</c>, <c>--step</c>, <c>--output</c>, <c>--job</c>); every other
+/// argument is configuration (<c>--Key=Value</c>), read as the other commands read it. An instant is ISO-8601, or
+/// <c>now</c> or <c>now-180d</c> against the wall clock, so a scheduled job or a compose file can name a range.
 /// </summary>
-internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To, TimeSpan Step, string? Output, IReadOnlyList<string> Configuration)
+internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To, TimeSpan Step, string? Output, string Job, IReadOnlyList<string> Configuration)
 {
-    private static readonly string[] Flags = ["from", "to", "step", "output"];
+    /// <summary>The scrape job of the shipped <c>prometheus/prometheus.yml</c>.</summary>
+    public const string DefaultJob = "saas-exporter";
+
+    private static readonly string[] Flags = ["from", "to", "step", "output", "job"];
 
     /// <summary>Parses the flags; <paramref name="error"/> is one line naming the flag when they are not usable.</summary>
-    public static bool TryParse(IReadOnlyList<string> args, out BackfillArguments result, out string error)
+    public static bool TryParse(IReadOnlyList<string> args, DateTimeOffset wallClock, out BackfillArguments result, out string error)
     {
-        result = new BackfillArguments(default, default, default, null, []);
+        result = new BackfillArguments(default, default, default, null, DefaultJob, []);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var configuration = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -40,21 +44,21 @@ internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To,
             values[name] = value;
         }
 
-        foreach (var required in Flags.Where(f => f != "output").Where(f => !values.ContainsKey(f)))
+        foreach (var required in new[] { "from", "to", "step" }.Where(f => !values.ContainsKey(f)))
         {
             error = $"--{required} is required (usage: saas-exporter backfill --from INSTANT --to INSTANT --step DURATION [--output FILE])";
             return false;
         }
 
-        if (!TryInstant(values["from"], out var from))
+        if (!TryInstant(values["from"], wallClock, out var from))
         {
-            error = $"--from = '{values["from"]}': not an ISO-8601 instant such as 2026-06-01T00:00:00Z";
+            error = $"--from = '{values["from"]}': not an ISO-8601 instant such as 2026-06-01T00:00:00Z, now or now-180d";
             return false;
         }
 
-        if (!TryInstant(values["to"], out var to))
+        if (!TryInstant(values["to"], wallClock, out var to))
         {
-            error = $"--to = '{values["to"]}': not an ISO-8601 instant such as 2026-06-30T00:00:00Z";
+            error = $"--to = '{values["to"]}': not an ISO-8601 instant such as 2026-06-30T00:00:00Z, now or now-1d";
             return false;
         }
 
@@ -64,7 +68,14 @@ internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To,
             return false;
         }
 
-        result = new BackfillArguments(from, to, step.Length, values.GetValueOrDefault("output"), configuration);
+        var job = values.GetValueOrDefault("job", DefaultJob);
+        if (job.Length == 0)
+        {
+            error = "--job needs a value: the scrape job name of the exporter in your Prometheus configuration";
+            return false;
+        }
+
+        result = new BackfillArguments(from, to, step.Length, values.GetValueOrDefault("output"), job, configuration);
         error = "";
         return true;
     }
@@ -76,10 +87,24 @@ internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To,
         return eq < 0 ? (name, null) : (name[..eq], name[(eq + 1)..]);
     }
 
-    private static bool TryInstant(string text, out DateTimeOffset instant)
+    private static bool TryInstant(string text, DateTimeOffset wallClock, out DateTimeOffset instant)
     {
-        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
+        instant = default;
+        if (text == "now")
+        {
+            instant = wallClock;
+            return true;
+        }
+
+        if (text.StartsWith("now-", StringComparison.Ordinal))
+        {
+            var ok = Window.TryParse(text["now-".Length..], out var ago);
+            instant = wallClock - ago.Length;
+            return ok;
+        }
+
+        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
         instant = instant.ToUniversalTime();
-        return ok;
+        return parsed;
     }
 }

@@ -20,9 +20,21 @@ internal static partial class BackfillCommand
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    /// <summary>
+    /// The instance label of backfilled series. Every rule and board reduces replicas with <c>max without (instance)</c>,
+    /// so history that overlaps live scrapes of the same job counts once, and a panel by instance shows where it came from.
+    /// </summary>
+    public const string Instance = "backfill";
+
+    /// <summary>The backfill's own record, at every step: where this history comes from and when it was computed.</summary>
+    private static readonly MetricFamily Info = new("saas_exporter_backfill_info",
+        "The backfill that computed this history: its range, step and wall-clock time of computation (always 1).", "from", "to", "step", "computed_at");
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TimeProvider time)
     {
-        if (!BackfillArguments.TryParse(arguments, out var args, out var error))
+        // The one wall-clock reading of the run: "now" in the flags, the future check and computed_at all use it.
+        var wallClock = time.GetUtcNow();
+        if (!BackfillArguments.TryParse(arguments, wallClock, out var args, out var error))
         {
             return Fail(ExitCodes.Invalid, error);
         }
@@ -42,7 +54,7 @@ internal static partial class BackfillCommand
         }
 
         await using var services = StandaloneServices.Build(configuration);
-        if (!BackfillSteps.TryCreate(args.From, args.To, args.Step, services.GetRequiredService<TimeProvider>().GetUtcNow(), out var steps, out error))
+        if (!BackfillSteps.TryCreate(args.From, args.To, args.Step, wallClock, out var steps, out error))
         {
             return Fail(ExitCodes.Invalid, error);
         }
@@ -66,9 +78,15 @@ internal static partial class BackfillCommand
             return Fail(ExitCodes.Failed, $"database: {FailureText.Of(e)}");
         }
 
-        await WriteAsync(history, args.Output);
+        var info = Info.Sample(1, $"{steps.First:O}", $"{steps.Last:O}", args.Step.ToString("c", System.Globalization.CultureInfo.InvariantCulture), $"{wallClock:O}");
+        foreach (var at in steps.Instants())
+        {
+            history.Add(at, [info]);
+        }
+
+        await WriteAsync(history, args.Output, [("job", args.Job), ("instance", Instance)]);
         await Console.Error.WriteLineAsync(
-            $"saas-exporter: backfill: {history.Samples} samples of {history.Families.Count} families at {steps.Count} instants from {steps.First:O} to {steps.Last:O} every {steps.Step}");
+            $"saas-exporter: backfill: {history.Samples} samples of {history.Families.Count} families at {steps.Count} instants (job {args.Job}, instance {Instance}) from {steps.First:O} to {steps.Last:O} every {steps.Step}");
         return ExitCodes.Ok;
     }
 
@@ -159,19 +177,19 @@ internal static partial class BackfillCommand
     }
 
     /// <summary>To a file through a temporary file renamed at the end, so a failed run never leaves half a history.</summary>
-    private static async Task WriteAsync(BackfillHistory history, string? output)
+    private static async Task WriteAsync(BackfillHistory history, string? output, (string Name, string Value)[] target)
     {
         if (output is null)
         {
             await using var stdout = new StreamWriter(Console.OpenStandardOutput()) { NewLine = "\n" };
-            await OpenMetricsWriter.WriteAsync(history, stdout, CancellationToken.None);
+            await OpenMetricsWriter.WriteAsync(history, target, stdout, CancellationToken.None);
             return;
         }
 
         var temporary = output + ".partial";
         await using (var file = new StreamWriter(temporary) { NewLine = "\n" })
         {
-            await OpenMetricsWriter.WriteAsync(history, file, CancellationToken.None);
+            await OpenMetricsWriter.WriteAsync(history, target, file, CancellationToken.None);
         }
 
         File.Move(temporary, output, overwrite: true);

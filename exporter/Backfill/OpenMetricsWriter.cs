@@ -7,11 +7,13 @@ namespace SaasExporter.Backfill;
 /// <summary>
 /// Writes a backfill as OpenMetrics text, the input of <c>promtool tsdb create-blocks-from openmetrics</c>: per family
 /// its TYPE and HELP, then every sample with its timestamp in seconds, and a final <c># EOF</c>. Label values and
-/// HELP are escaped as the format says (backslash, double quote, line feed), so no text can break the file.
+/// HELP are escaped as the format says (backslash, double quote, line feed), so no text can break the file. Every
+/// sample carries the target labels a scrape would attach (<c>job</c>, <c>instance</c>); a family's own label of that
+/// name becomes <c>exported_&lt;name&gt;</c>, as Prometheus renames it on a scrape.
 /// </summary>
 internal static class OpenMetricsWriter
 {
-    public static async Task WriteAsync(BackfillHistory history, TextWriter writer, CancellationToken cancellationToken)
+    public static async Task WriteAsync(BackfillHistory history, IReadOnlyList<(string Name, string Value)> target, TextWriter writer, CancellationToken cancellationToken)
     {
         var line = new StringBuilder();
         foreach (var family in history.Families)
@@ -21,7 +23,7 @@ internal static class OpenMetricsWriter
             await writer.WriteAsync($"# HELP {name} {Escape(family.Family.Help)}\n".AsMemory(), cancellationToken);
             foreach (var series in family.Series)
             {
-                var labels = Labels(family.Family.LabelNames, series.LabelValues);
+                var labels = Labels(family.Family.LabelNames, series.LabelValues, target);
                 foreach (var (at, value) in series.Points)
                 {
                     line.Clear()
@@ -48,8 +50,11 @@ internal static class OpenMetricsWriter
         _ => "gauge",
     };
 
-    private static string Labels(string[] names, string[] values) =>
-        names.Length == 0 ? "" : "{" + string.Join(",", names.Zip(values, (n, v) => $"{n}=\"{Escape(v)}\"")) + "}";
+    private static string Labels(string[] names, string[] values, IReadOnlyList<(string Name, string Value)> target)
+    {
+        var own = names.Zip(values, (n, v) => (Name: target.Any(t => t.Name == n) ? "exported_" + n : n, Value: v));
+        return "{" + string.Join(",", own.Concat(target).Select(l => $"{l.Name}=\"{Escape(l.Value)}\"")) + "}";
+    }
 
     private static string Value(double value) => value switch
     {

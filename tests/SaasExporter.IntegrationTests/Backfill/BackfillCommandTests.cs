@@ -88,9 +88,30 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
 
         Assert.Contains("custom_events_in_window", names);
         Assert.Contains("saas_active_users", names);
-        Assert.DoesNotContain(names, n => n.StartsWith("saas_exporter_", StringComparison.Ordinal));
+        Assert.Equal(["saas_exporter_backfill_info"], names.Where(n => n.StartsWith("saas_exporter_", StringComparison.Ordinal)));
         Assert.DoesNotContain("custom_accounts_now", names);
         Assert.Contains(run.Result.StderrLines, l => l == "saas-exporter: backfill: collector custom_accounts skipped: its sql does not use @now, so its past values cannot be computed");
+    }
+
+    [Fact]
+    public async Task EverySampleCarriesTheScrapeJobAndTheBackfillInstance()
+    {
+        var run = await RunAsync();
+        var lines = run.Result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToList();
+
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Contains(Target + "} ", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheBackfillRecordsItsRangeAndStepAtEveryStep()
+    {
+        var run = await RunAsync();
+        var info = Samples(run.Result.Stdout).Where(p => p.Name == "saas_exporter_backfill_info").ToList();
+
+        Assert.Equal(26, info.Count);
+        Assert.All(info, p => Assert.Matches(
+            "^saas_exporter_backfill_info\\{from=\"2026-10-24T22:00:00.0000000\\+00:00\",to=\"2026-10-25T23:00:00.0000000\\+00:00\",step=\"01:00:00\",computed_at=\"[^\"]+\"\\} 1$", p.Line));
     }
 
     [Fact]
@@ -164,7 +185,8 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
                 var expected = At(run.Result.Stdout, at).Series.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
                 var actual = series
                     .SelectMany(s => s.Points.Where(p => p.At == at).Select(p => new KeyValuePair<string, double>(
-                        Exposition.Key(s.Labels["__name__"], [.. s.Labels.Where(l => l.Key is not "__name__").Select(l => (l.Key, l.Value))]), p.Value)))
+                        Exposition.Key(s.Labels["__name__"], [.. s.Labels.Where(l => l.Key is not ("__name__" or "job" or "instance")).Select(l => (l.Key, l.Value))]), p.Value)))
+                    .Where(s => !s.Key.StartsWith("saas_exporter_backfill_info", StringComparison.Ordinal))
                     .OrderBy(s => s.Key, StringComparer.Ordinal)
                     .ToList();
                 Assert.Equal(expected, actual);
@@ -208,9 +230,15 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
         }
     }
 
+    /// <summary>The target labels every backfilled sample ends with: what a scrape of the shipped job would attach.</summary>
+    private const string Target = "job=\"saas-exporter\",instance=\"backfill\"";
+
     private sealed record Point(string Name, string Line, DateTimeOffset At);
 
-    /// <summary>Every sample line: its metric name, the line without its timestamp, and the timestamp.</summary>
+    /// <summary>
+    /// Every sample line: its metric name, the line without its timestamp and target labels (as <c>once</c> prints it),
+    /// and the timestamp.
+    /// </summary>
     private static List<Point> Samples(string openMetrics) =>
         [.. openMetrics.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.StartsWith('#'))
@@ -218,10 +246,11 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
             {
                 var cut = l.LastIndexOf(' ');
                 var name = l[..l.IndexOfAny(['{', ' '])];
-                return new Point(name, l[..cut], DateTimeOffset.FromUnixTimeSeconds(long.Parse(l[(cut + 1)..], CultureInfo.InvariantCulture)));
+                var line = l[..cut].Replace("," + Target, "", StringComparison.Ordinal).Replace("{" + Target + "}", "", StringComparison.Ordinal);
+                return new Point(name, line, DateTimeOffset.FromUnixTimeSeconds(long.Parse(l[(cut + 1)..], CultureInfo.InvariantCulture)));
             })];
 
-    /// <summary>The backfilled samples at one instant, as an exposition.</summary>
+    /// <summary>The backfilled samples of the collectors at one instant, as an exposition.</summary>
     private static Exposition At(string openMetrics, DateTimeOffset at) =>
-        Exposition.Parse(string.Join('\n', Samples(openMetrics).Where(p => p.At == at).Select(p => p.Line)));
+        Exposition.Parse(string.Join('\n', Samples(openMetrics).Where(p => p.At == at && p.Name != "saas_exporter_backfill_info").Select(p => p.Line)));
 }
