@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Events;
 using SaasExporter.Logging;
 using SaasExporter.Publishing;
 
@@ -16,6 +17,7 @@ namespace SaasExporter.Incremental;
 internal sealed class ActivityIndexStore(
     IQueryRunner runner,
     IOptions<ExporterOptions> options,
+    IEnumerable<EventFamily> families,
     SelfMetrics self,
     TimeProvider time,
     ILogger<ActivityIndexStore> logger) : IDisposable
@@ -139,7 +141,7 @@ internal sealed class ActivityIndexStore(
         try
         {
             var index = await runner.RunAsync(Options.EventMetrics.LoadTimeout,
-                (db, ct) => IndexLoader.LoadAsync(db, now, Options, ct), cancellationToken);
+                (db, ct) => IndexLoader.LoadAsync(db, now, Options, families, ct), cancellationToken);
             Log.IndexLoaded(logger, index.Count, index.Bytes / 1_048_576.0, time.GetElapsedTime(started).TotalSeconds);
             return index;
         }
