@@ -82,6 +82,11 @@ internal sealed class ActivityIndexStore(
         }
     }
 
+    /// <summary>As <see cref="ReadAsync{T}"/>, with the counted users (<see cref="UserDirectory"/>) read in the same session.</summary>
+    public Task<T> ReadWithUsersAsync<T>(
+        DateTimeOffset now, IDbSession db, Func<IndexView, List<(long User, long Account)>, T> compute, CancellationToken cancellationToken) =>
+        ReadAsync(now, db, async view => compute(view, await UserDirectory.CountedAsync(db, cancellationToken)), cancellationToken);
+
     /// <summary>Builds a fresh index now and makes it current (tests; the scheduled rebuild does the same in the background).</summary>
     public async Task RebuildAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace SaasExporter.Events.Adoption;
 internal sealed class AdoptionIndex(AdoptionDefinition definition, ActivityIndexStore store) : IEventSource<AdoptionCounts>
 {
     public Task<AdoptionCounts> CountAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken) =>
-        store.ReadAsync(now, db, async view => Count(view, await UserDirectory.CountedAsync(db, cancellationToken)), cancellationToken);
+        store.ReadWithUsersAsync(now, db, Count, cancellationToken);
 
     private AdoptionCounts Count(IndexView view, List<(long User, long Account)> users)
     {

@@ -7,7 +7,7 @@ namespace SaasExporter.Events.Engagement;
 internal sealed class EngagementIndex(EngagementDefinition definition, ActivityIndexStore store) : IEventSource<EngagementCounts>
 {
     public Task<EngagementCounts> CountAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken) =>
-        store.ReadAsync(now, db, async view => Count(view, await UserDirectory.CountedAsync(db, cancellationToken)), cancellationToken);
+        store.ReadWithUsersAsync(now, db, Count, cancellationToken);
 
     private EngagementCounts Count(IndexView view, List<(long User, long Account)> users)
     {

@@ -7,7 +7,7 @@ namespace SaasExporter.Events.Resurrection;
 internal sealed class ResurrectionIndex(ActivityIndexStore store) : IEventSource<ResurrectionCounts>
 {
     public Task<ResurrectionCounts> CountAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken) =>
-        store.ReadAsync(now, db, async view => Count(view, await UserDirectory.CountedAsync(db, cancellationToken)), cancellationToken);
+        store.ReadWithUsersAsync(now, db, Count, cancellationToken);
 
     private static ResurrectionCounts Count(IndexView view, List<(long User, long Account)> users)
     {
