@@ -1,7 +1,7 @@
 namespace SaasExporter.Collectors;
 
 /// <summary>
-/// The rows that make a user active (METRICS.md section 1): events in <c>(@after, @now]</c> whose name is not excluded,
+/// The rows that make a user active (README, Metrics served now): events in <c>(@after, @now]</c> whose name is not excluded,
 /// of users and accounts that are not internal. Shared by every event-derived collector so the rule lives once.
 /// </summary>
 internal static class QualifyingEvents
@@ -10,12 +10,13 @@ internal static class QualifyingEvents
     public const string EventPredicate = "e.occurred_at > @after AND e.occurred_at <= @now AND e.name <> ALL(@excluded)";
 
     /// <summary>
-    /// The user half of the rule: users who are not internal, of accounts that are not internal, with their account.
+    /// The user half of the rule: users who are not internal, of accounts that are not internal, with their account
+    /// and signup instant.
     /// Collectors that reduce events per user first join this afterwards: the join then sees one row per user and day
     /// instead of one per event, which is most of the cost on a large events table.
     /// </summary>
     public const string Users = """
-        SELECT u.user_id, u.account_id
+        SELECT u.user_id, u.account_id, u.created_at
         FROM users u
         JOIN accounts a ON a.account_id = u.account_id
         WHERE NOT u.is_internal AND NOT a.is_internal

@@ -5,6 +5,11 @@ using SaasExporter.Collectors;
 using SaasExporter.Configuration;
 using SaasExporter.Custom;
 using SaasExporter.Database;
+using SaasExporter.Events;
+using SaasExporter.Events.Adoption;
+using SaasExporter.Events.Engagement;
+using SaasExporter.Events.Resurrection;
+using SaasExporter.Events.Retention;
 using SaasExporter.Incremental;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
@@ -72,14 +77,14 @@ public static class ServiceCollectionExtensions
     /// <summary>The built-in collectors. Adding a metric family: write its collector file and add one line here.</summary>
     private static IServiceCollection AddCollectors(this IServiceCollection services, bool incremental) => services
         .AddActivityIndex(incremental)
-        .AddEventCollector<EngagementCollector, IndexedEngagementCollector>(incremental)
+        .AddEventFamily(EngagementDefinition.Family, incremental)
         .AddCollector<SessionCollector>()
         .AddCollector<ActivationCollector>()
         .AddCollector<RevenueCollector>()
         .AddCollector<AcquisitionCollector>()
-        .AddEventCollector<AdoptionCollector, IndexedAdoptionCollector>(incremental)
-        .AddEventCollector<RetentionCollector, IndexedRetentionCollector>(incremental)
-        .AddEventCollector<ResurrectionCollector, IndexedResurrectionCollector>(incremental)
+        .AddEventFamily(AdoptionDefinition.Family, incremental)
+        .AddEventFamily(RetentionDefinition.Family, incremental)
+        .AddEventFamily(ResurrectionDefinition.Family, incremental)
         .AddCollector<SupportCollector>()
         .AddCollector<SurveyCollector>()
         .AddCollector<AccountHealthCollector>();
@@ -92,18 +97,19 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>An event-derived collector: its SQL reference implementation, or the same families from the activity index.</summary>
-    private static IServiceCollection AddEventCollector<TSql, TIndexed>(this IServiceCollection services, bool incremental)
-        where TSql : class, IMetricCollector, ICollectorDefinition
-        where TIndexed : class, IMetricCollector
+    /// <summary>
+    /// An event metric family from its SQL source, or from the activity index. The family itself is registered too:
+    /// the index loader reads every family's history, and the differential test compares both sources of each.
+    /// </summary>
+    private static IServiceCollection AddEventFamily(this IServiceCollection services, EventFamily family, bool incremental)
     {
-        if (!incremental)
+        services.AddSingleton(family);
+        services.AddSingleton(new KnownCollector(family.Name, family.DefaultSchedule));
+        services.AddSingleton<IMetricCollector>(sp =>
         {
-            return services.AddCollector<TSql>();
-        }
-
-        services.AddSingleton(new KnownCollector(TSql.CollectorName, TSql.DefaultSchedule));
-        services.AddSingleton<IMetricCollector, TIndexed>();
+            var options = sp.GetRequiredService<IOptions<ExporterOptions>>().Value;
+            return incremental ? family.Index(options, sp.GetRequiredService<ActivityIndexStore>()) : family.Sql(options);
+        });
         return services;
     }
 

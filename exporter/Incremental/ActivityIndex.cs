@@ -2,14 +2,14 @@ namespace SaasExporter.Incremental;
 
 /// <summary>
 /// What the event-derived metrics need to know about each user, kept in flat arrays indexed by a slot per user id
-/// (about 150 bytes per user with the default 3 platforms and 4 features): first and last qualifying event, the
+/// (148 bytes per allocated slot with the default 3 platforms and 4 features, see <see cref="Bytes"/>): first and last qualifying event, the
 /// latest gap longer than the dormancy window between two consecutive events, the last use of each configured platform
 /// and feature, and a bitmap of active calendar days (reporting time zone). Instants are UTC ticks. Every update is a
 /// max, a min or a set bit, so reading the same event twice changes nothing. Not thread-safe: the store serialises access.
 /// </summary>
 internal sealed class ActivityIndex
 {
-    /// <summary>Days kept in the bitmap: more than the 121 days retention reads, plus room before a shift.</summary>
+    /// <summary>Days kept in the bitmap: more than the 84 days retention reads back, plus room before a shift.</summary>
     public const int DayWords = 4;
 
     private const int DaysKept = DayWords * 64;
@@ -17,7 +17,6 @@ internal sealed class ActivityIndex
 
     private readonly Dictionary<long, int> _slots = [];
     private readonly long _longGap;
-    private long[] _userIds = [];
     private long[] _first = [];
     private long[] _last = [];
     private long[] _gapStart = [];
@@ -47,10 +46,12 @@ internal sealed class ActivityIndex
 
     public int Count { get; private set; }
 
-    /// <summary>Managed memory held by the per-user arrays and the id map (an estimate, for saas_exporter_index_bytes).</summary>
-    public long Bytes => (long)_userIds.Length * (8 * (5 + Platforms + Features + DayWords)) + (long)_slots.Count * 24;
-
-    public long UserId(int slot) => _userIds[slot];
+    /// <summary>
+    /// Managed memory held by the per-user arrays and the id map at their allocated capacity (saas_exporter_index_bytes):
+    /// 8 bytes per slot for each of first, last, gap start, gap end, each platform, each feature and each day word, and
+    /// per map entry 24 bytes (hash, next, key, value, padded) and a 4-byte bucket. Object headers are left out.
+    /// </summary>
+    public long Bytes => ((long)_first.Length * 8 * (4 + Platforms + Features + DayWords)) + ((long)_slots.EnsureCapacity(0) * (24 + 4));
 
     public long Last(int slot) => _last[slot];
 
@@ -202,14 +203,13 @@ internal sealed class ActivityIndex
             return slot;
         }
 
-        if (Count == _userIds.Length)
+        if (Count == _first.Length)
         {
             Grow(Math.Max(1024, Count * 2));
         }
 
         slot = Count++;
         _slots[userId] = slot;
-        _userIds[slot] = userId;
         _first[slot] = _last[slot] = _gapStart[slot] = _gapEnd[slot] = None;
         _platformLast.AsSpan(slot * Platforms, Platforms).Fill(None);
         _featureLast.AsSpan(slot * Features, Features).Fill(None);
@@ -218,7 +218,6 @@ internal sealed class ActivityIndex
 
     private void Grow(int capacity)
     {
-        Array.Resize(ref _userIds, capacity);
         Array.Resize(ref _first, capacity);
         Array.Resize(ref _last, capacity);
         Array.Resize(ref _gapStart, capacity);

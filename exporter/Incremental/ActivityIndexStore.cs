@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Events;
 using SaasExporter.Logging;
 using SaasExporter.Publishing;
 
@@ -16,6 +17,7 @@ namespace SaasExporter.Incremental;
 internal sealed class ActivityIndexStore(
     IQueryRunner runner,
     IOptions<ExporterOptions> options,
+    IEnumerable<EventFamily> families,
     SelfMetrics self,
     TimeProvider time,
     ILogger<ActivityIndexStore> logger) : IDisposable
@@ -80,6 +82,11 @@ internal sealed class ActivityIndexStore(
         }
     }
 
+    /// <summary>As <see cref="ReadAsync{T}"/>, with the counted users (<see cref="UserDirectory"/>) read in the same session.</summary>
+    public Task<T> ReadWithUsersAsync<T>(
+        DateTimeOffset now, IDbSession db, Func<IndexView, List<(long User, long Account)>, T> compute, CancellationToken cancellationToken) =>
+        ReadAsync(now, db, async view => compute(view, await UserDirectory.CountedAsync(db, cancellationToken)), cancellationToken);
+
     /// <summary>Builds a fresh index now and makes it current (tests; the scheduled rebuild does the same in the background).</summary>
     public async Task RebuildAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -139,7 +146,7 @@ internal sealed class ActivityIndexStore(
         try
         {
             var index = await runner.RunAsync(Options.EventMetrics.LoadTimeout,
-                (db, ct) => IndexLoader.LoadAsync(db, now, Options, ct), cancellationToken);
+                (db, ct) => IndexLoader.LoadAsync(db, now, Options, families, ct), cancellationToken);
             Log.IndexLoaded(logger, index.Count, index.Bytes / 1_048_576.0, time.GetElapsedTime(started).TotalSeconds);
             return index;
         }

@@ -1,6 +1,8 @@
 using System.Data;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Events;
+using SaasExporter.Events.Resurrection;
 
 namespace SaasExporter.Incremental;
 
@@ -32,23 +34,23 @@ internal static class IndexLoader
 
     private const string TodaySql = "SELECT ((@now AT TIME ZONE @tz)::date - DATE '2000-01-01') AS today";
 
-    /// <summary>The dormancy window of saas_dormant_users_window_start: gaps longer than this are kept per user.</summary>
-    public static readonly TimeSpan DormancyWindow = TimeSpan.FromDays(30);
-
     /// <summary>Calendar day (days since 2000-01-01) containing <paramref name="now"/> in the reporting time zone.</summary>
     public static async Task<int> TodayAsync(IDbSession db, DateTimeOffset now, string tz, CancellationToken cancellationToken) =>
         (await db.QueryAsync<int>(TodaySql, new { now, tz }, cancellationToken)).Single();
 
-    /// <summary>How far back the grouped history reaches: retention's 121 days, or the longest configured window.</summary>
-    public static TimeSpan DetailedHistory(ExporterOptions options) =>
-        new[] { options.ActiveWindows!, options.FeatureWindows!, [options.PlatformWindow, options.FeaturesUsedWindow] }
-            .SelectMany(w => w).Select(w => Window.Parse(w).Length).Append(TimeSpan.FromDays(122)).Max() + TimeSpan.FromDays(1);
+    /// <summary>
+    /// How far back the grouped history reaches: the longest history any event family's index computation reads
+    /// (<see cref="EventFamily.IndexHistory"/>), and a day more.
+    /// </summary>
+    public static TimeSpan DetailedHistory(ExporterOptions options, IEnumerable<EventFamily> families) =>
+        families.Select(f => f.IndexHistory(options)).Max() + TimeSpan.FromDays(1);
 
-    public static async Task<ActivityIndex> LoadAsync(IDbSession db, DateTimeOffset now, ExporterOptions options, CancellationToken cancellationToken)
+    public static async Task<ActivityIndex> LoadAsync(
+        IDbSession db, DateTimeOffset now, ExporterOptions options, IEnumerable<EventFamily> families, CancellationToken cancellationToken)
     {
         var today = await TodayAsync(db, now, options.ReportingTimeZone, cancellationToken);
-        var index = new ActivityIndex(options.Platforms!.Length, options.Features!.Length, DormancyWindow, today, now);
-        var cutoff = now - DetailedHistory(options);
+        var index = new ActivityIndex(options.Platforms!.Length, options.Features!.Length, ResurrectionDefinition.DormancyWindow.Length, today, now);
+        var cutoff = now - DetailedHistory(options, families);
         await db.StreamAsync(OldHistorySql, new { cutoff, excluded = options.ExcludedEvents }, row =>
             index.Add(row.GetInt64(0), Ticks(row, 1), Ticks(row, 2), null, -1, -1), cancellationToken);
         await ReadRecentAsync(db, index, cutoff, now, options, cancellationToken);

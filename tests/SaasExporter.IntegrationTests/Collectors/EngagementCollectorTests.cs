@@ -1,3 +1,5 @@
+using SaasExporter.Configuration;
+using SaasExporter.Events.Engagement;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
@@ -5,19 +7,21 @@ namespace SaasExporter.IntegrationTests.Collectors;
 
 /// <summary>Engagement on a hand-built dataset whose every expected value is worked out in the comments.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class EngagementCollectorTests(PostgresFixture postgres)
+public sealed class EngagementCollectorTests(PostgresFixture postgres, DatasetOnce dataset) : IClassFixture<DatasetOnce>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 
-    private static Dictionary<string, string?> Settings(string tz = "UTC", int powerMinDays = 20) => new()
+    private static Action<ExporterOptions> Settings(string tz = "UTC", int powerMinDays = 20) => o =>
     {
-        ["AsOf"] = Iso(Now),
-        ["ReportingTimeZone"] = tz,
-        ["ExcludedEvents:0"] = "notification_sent",
-        ["PowerUserMinDays"] = powerMinDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        o.ReportingTimeZone = tz;
+        o.ExcludedEvents = ["notification_sent"];
+        o.PowerUserMinDays = powerMinDays;
     };
 
-    private async Task<HandBuiltDatabase> BuildAsync()
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db, Action<ExporterOptions> settings) =>
+        CollectorPoll.EventFamilyAsync(db.ConnectionString, EngagementDefinition.CollectorName, Now, settings);
+
+    private Task<HandBuiltDatabase> BuildAsync() => dataset.GetAsync(async () =>
     {
         var db = await HandBuiltDatabase.CreateAsync(postgres, "engagement");
         await db.Account(1);
@@ -61,15 +65,13 @@ public sealed class EngagementCollectorTests(PostgresFixture postgres)
         await db.Event(6, Now.AddHours(-1), name: "notification_sent", feature: null);
         await db.Event(7, Now.AddDays(-30));
         return db;
-    }
+    });
 
     [Fact]
     public async Task ActiveUsers_CountsHalfOpenWindowsAndExcludesInternalAndExcludedEvents()
     {
         var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db, Settings());
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));   // u1
         Assert.Equal(2, metrics.Value("saas_active_users", ("entity", "user"), ("window", "7d")));   // u1 u2
@@ -83,9 +85,7 @@ public sealed class EngagementCollectorTests(PostgresFixture postgres)
     public async Task ActiveDaysAndPowerUsers_CountDistinctCalendarDaysEndingToday()
     {
         var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db, Settings());
 
         for (var days = 1; days <= 30; days++)
         {
@@ -100,19 +100,15 @@ public sealed class EngagementCollectorTests(PostgresFixture postgres)
     public async Task PowerUsers_FollowsConfiguredMinimumDays()
     {
         var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings(powerMinDays: 21));
-        await exporter.WaitReadyAsync();
 
-        Assert.Equal(0, (await exporter.ScrapeAsync()).Value("saas_power_users"));
+        Assert.Equal(0, (await PollAsync(db, Settings(powerMinDays: 21))).Value("saas_power_users"));
     }
 
     [Fact]
     public async Task PlatformActiveUsers_OnlyConfiguredPlatformsBecomeLabels()
     {
         var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db, Settings());
 
         Assert.Equal(2, metrics.Value("saas_platform_active_users", ("platform", "web"), ("window", "30d")));    // u1 u3
         Assert.Equal(1, metrics.Value("saas_platform_active_users", ("platform", "mobile"), ("window", "30d"))); // u2
@@ -134,17 +130,11 @@ public sealed class EngagementCollectorTests(PostgresFixture postgres)
         await db.Event(2, Utc("2026-06-09T23:30:00Z"));
         await db.Event(2, Utc("2026-06-10T09:00:00Z"));
 
-        await using (var berlin = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings("Europe/Berlin")))
-        {
-            await berlin.WaitReadyAsync();
-            var metrics = await berlin.ScrapeAsync();
-            Assert.Equal(1, metrics.Value("saas_active_days_users", ("days", "2"))); // u1: 05-12 and 06-10
-            Assert.Equal(1, metrics.Value("saas_active_days_users", ("days", "1"))); // u2: 06-10 twice
-        }
+        var metrics = await PollAsync(db, Settings("Europe/Berlin"));
+        Assert.Equal(1, metrics.Value("saas_active_days_users", ("days", "2"))); // u1: 05-12 and 06-10
+        Assert.Equal(1, metrics.Value("saas_active_days_users", ("days", "1"))); // u2: 06-10 twice
 
-        await using var utc = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings("UTC"));
-        await utc.WaitReadyAsync();
-        var inUtc = await utc.ScrapeAsync();
+        var inUtc = await PollAsync(db, Settings("UTC"));
         Assert.Equal(1, inUtc.Value("saas_active_days_users", ("days", "2"))); // u2: 06-09 and 06-10
         Assert.Equal(1, inUtc.Value("saas_active_days_users", ("days", "1"))); // u1: 06-10 only
     }

@@ -1,3 +1,4 @@
+using SaasExporter.Events.Retention;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
@@ -9,11 +10,11 @@ namespace SaasExporter.IntegrationTests.Collectors;
 /// is W24 (Monday 06-08); the 12 weekly cohorts are W13..W24; a cell exists once its week ended (started by 06-01).
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class RetentionCollectorTests(PostgresFixture postgres)
+public sealed class RetentionCollectorTests(PostgresFixture postgres, DatasetOnce dataset) : IClassFixture<DatasetOnce>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 
-    private async Task<HandBuiltDatabase> BuildAsync()
+    private Task<HandBuiltDatabase> BuildAsync() => dataset.GetAsync(async () =>
     {
         var db = await HandBuiltDatabase.CreateAsync(postgres, "retention");
         await db.Account(1);
@@ -42,14 +43,14 @@ public sealed class RetentionCollectorTests(PostgresFixture postgres)
         await db.Event(10, Utc("2026-05-10T12:00:00Z"));
         await db.Event(10, Utc("2026-06-10T11:00:00Z"));
         return db;
-    }
+    });
 
-    private static Dictionary<string, string?> Settings(string zone) => new()
-    {
-        ["AsOf"] = Iso(Now),
-        ["ReportingTimeZone"] = zone,
-        ["ExcludedEvents:0"] = "notification_sent",
-    };
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db, string zone) =>
+        CollectorPoll.EventFamilyAsync(db.ConnectionString, RetentionDefinition.CollectorName, Now, o =>
+        {
+            o.ReportingTimeZone = zone;
+            o.ExcludedEvents = ["notification_sent"];
+        });
 
     [Theory]
     [InlineData("UTC", 3, 2)]            // D1: u1 u4 u6, retained u1 u6
@@ -57,9 +58,7 @@ public sealed class RetentionCollectorTests(PostgresFixture postgres)
     public async Task Retention_UsesCalendarDaysOfTheReportingTimeZone(string zone, int d1Cohort, int d1Retained)
     {
         var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings(zone));
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db, zone);
 
         double Cohort(string r) => metrics.Value("saas_retention_cohort_users", ("retention", r));
         double Retained(string r) => metrics.Value("saas_retention_retained_users", ("retention", r));
@@ -77,9 +76,7 @@ public sealed class RetentionCollectorTests(PostgresFixture postgres)
     public async Task WeeklyCohorts_EmitOnlyCellsOfEndedWeeks()
     {
         var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings("UTC"));
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db, "UTC");
 
         double? Cell(string cohort, int week) => metrics.Get("saas_cohort_retained_users", ("cohort", cohort), ("week", week.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 

@@ -5,13 +5,14 @@ using SaasExporter.Collectors;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
 using SaasExporter.Incremental;
+using SaasExporter.IntegrationTests.Infrastructure;
 using SaasExporter.Publishing;
 
 namespace SaasExporter.IntegrationTests.Incremental;
 
 /// <summary>
-/// The SQL collectors (the reference) and the index-backed collectors over one database, polled at the same instants
-/// in read-only sessions exactly as the exporter polls them.
+/// Every registered event family's SQL source (the reference) and its activity-index source over one database, polled
+/// at the same instants in read-only sessions exactly as the exporter polls them.
 /// </summary>
 internal sealed class DifferentialHarness : IAsyncDisposable
 {
@@ -33,10 +34,10 @@ internal sealed class DifferentialHarness : IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _runner = new QueryRunner(_dataSource, wrapped);
         SelfMetrics = new SelfMetrics(Metrics.NewCustomRegistry());
-        Store = new ActivityIndexStore(_runner, wrapped, SelfMetrics, TimeProvider.System, NullLogger<ActivityIndexStore>.Instance);
-        _sql = [new EngagementCollector(wrapped), new AdoptionCollector(wrapped), new ResurrectionCollector(wrapped), new RetentionCollector(wrapped)];
-        _indexed = [new IndexedEngagementCollector(wrapped, Store), new IndexedAdoptionCollector(wrapped, Store),
-            new IndexedResurrectionCollector(Store), new IndexedRetentionCollector(wrapped, Store)];
+        var families = RegisteredEventFamilies.All;
+        Store = new ActivityIndexStore(_runner, wrapped, families, SelfMetrics, TimeProvider.System, NullLogger<ActivityIndexStore>.Instance);
+        _sql = [.. families.Select(f => f.Sql(options))];
+        _indexed = [.. families.Select(f => f.Index(options, Store))];
     }
 
     public ExporterOptions Options { get; }
@@ -45,10 +46,10 @@ internal sealed class DifferentialHarness : IAsyncDisposable
 
     public SelfMetrics SelfMetrics { get; }
 
-    /// <summary>Every sample of the reference collectors at <paramref name="now"/>, one line each, sorted.</summary>
+    /// <summary>Every sample of the SQL sources at <paramref name="now"/>, one line each, sorted.</summary>
     public Task<List<string>> SqlAsync(DateTimeOffset now) => CollectAsync(_sql, now);
 
-    /// <summary>Every sample of the index-backed collectors at <paramref name="now"/> (each poll catches the index up).</summary>
+    /// <summary>Every sample of the index sources at <paramref name="now"/> (each poll catches the index up).</summary>
     public Task<List<string>> IndexedAsync(DateTimeOffset now) => CollectAsync(_indexed, now);
 
     /// <summary>Polls both at <paramref name="now"/> and asserts they serve the same series with the same values.</summary>

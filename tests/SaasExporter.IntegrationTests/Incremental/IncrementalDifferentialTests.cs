@@ -5,8 +5,7 @@ using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 namespace SaasExporter.IntegrationTests.Incremental;
 
 /// <summary>
-/// The index-backed engagement, adoption, resurrection and retention collectors serve exactly what the SQL collectors
-/// serve, poll after poll, on seeded datasets and on hand-built edge cases; late rows inside the lateness allowance are
+/// Every event family's activity-index source serves exactly what its SQL source serves, poll after poll, on seeded datasets and on hand-built edge cases; late rows inside the lateness allowance are
 /// picked up, older ones are missed until the rebuild repairs them.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -50,6 +49,7 @@ public sealed class IncrementalDifferentialTests(PostgresFixture postgres)
         }
 
         Assert.True(harness.SelfMetrics.IndexUsers.Value > 0);
+        Assert.Superset(new HashSet<string> { "adoption", "engagement", "resurrection", "retention" }, RegisteredEventFamilies.All.Select(f => f.Name).ToHashSet());
     }
 
     [Fact]

@@ -8,12 +8,9 @@ namespace SaasExporter.IntegrationTests.Incremental;
 [Collection(PostgresCollection.Name)]
 public sealed class IncrementalServeTests(PostgresFixture postgres)
 {
+    /// <summary>The metric families of every registered event family.</summary>
     private static readonly string[] Families =
-    [
-        "saas_active_users", "saas_active_days_users", "saas_power_users", "saas_platform_active_users", "saas_feature_active_users",
-        "saas_features_used_users", "saas_dormant_users_window_start", "saas_resurrected_users", "saas_retention_cohort_users",
-        "saas_retention_retained_users", "saas_cohort_users", "saas_cohort_retained_users",
-    ];
+        [.. RegisteredEventFamilies.All.SelectMany(f => f.Sql(CollectorPoll.Options(null)).Families).Select(f => f.Name)];
 
     [Fact]
     public async Task Serve_Incremental_BecomesReadyWithTheIndexLoadedAndServesTheSqlSeries()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Prometheus;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Events.Resurrection;
 using SaasExporter.Incremental;
 using SaasExporter.Publishing;
 
@@ -52,7 +53,7 @@ public sealed class ActivityIndexStoreTests
     {
         var options = new ExporterOptions();
         options.ApplyDefaults();
-        return new ActivityIndexStore(runner, Options.Create(options), new SelfMetrics(Metrics.NewCustomRegistry()), time,
+        return new ActivityIndexStore(runner, Options.Create(options), [ResurrectionDefinition.Family], new SelfMetrics(Metrics.NewCustomRegistry()), time,
             NullLogger<ActivityIndexStore>.Instance);
     }
 

@@ -1,0 +1,40 @@
+using SaasExporter.Collectors;
+using SaasExporter.Configuration;
+
+namespace SaasExporter.Events.Resurrection;
+
+/// <summary>
+/// Dormancy and resurrection over a window W (30d): users active at some time up to now-2W and not in
+/// (now-2W, now-W] were dormant at the window start; those active again in (now-W, now] are resurrected.
+/// </summary>
+internal sealed class ResurrectionDefinition(ExporterOptions options) : IEventDefinition<ResurrectionCounts>
+{
+    public const string CollectorName = "resurrection";
+
+    /// <summary>
+    /// The index keeps per user the latest gap longer than W between consecutive events, and needs the events of the
+    /// last W in detail to see the gap's end and the event before it.
+    /// </summary>
+    public static EventFamily Family { get; } = EventFamily.Create(CollectorName, CollectorSchedule.Every(15, 300),
+        o => new ResurrectionDefinition(o), d => new ResurrectionSql(d), (d, store) => new ResurrectionIndex(store), _ => DormancyWindow.Length);
+
+    /// <summary>The window W; the activity index tracks gaps longer than it (<see cref="Incremental.ActivityIndex.Dormancy"/>).</summary>
+    public static readonly Window DormancyWindow = Window.Parse("30d");
+
+    internal static readonly MetricFamily DormantUsers = new("saas_dormant_users_window_start",
+        "Users active at some time up to now-2W and not in (now-2W, now-W]: dormant when the window started.", "window");
+    internal static readonly MetricFamily ResurrectedUsers = new("saas_resurrected_users",
+        "Of the users dormant at the window start, those with a qualifying event in (now-W, now].", "window");
+
+    public string Name => CollectorName;
+
+    public IReadOnlyList<MetricFamily> Families { get; } = [DormantUsers, ResurrectedUsers];
+
+    public ExporterOptions Options { get; } = options;
+
+    public IReadOnlyList<Sample> Samples(ResurrectionCounts counts) =>
+    [
+        DormantUsers.Sample(counts.Dormant, DormancyWindow.Label),
+        ResurrectedUsers.Sample(counts.Resurrected, DormancyWindow.Label),
+    ];
+}
