@@ -1,3 +1,4 @@
+using SaasExporter.Collectors;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
@@ -7,8 +8,8 @@ namespace SaasExporter.IntegrationTests.Collectors;
 /// The account health model over hand-built customers whose component scores are worked out by hand below (default
 /// weights 40/20/20/20, green from 70, yellow from 40, 20 target days, slow after 24 h, penalties 15 and 25).
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
+[Collection(CollectorPollCollection.Name)]
+public sealed class AccountHealthCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-30T12:00:00Z");
 
@@ -77,7 +78,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
         return db;
     }
 
-    private static async Task<Exposition> ServeAsync(HandBuiltDatabase db, Dictionary<string, string?>? extra = null)
+    private static async Task<Exposition> PollAsync(HandBuiltDatabase db, Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?> { ["AsOf"] = Iso(Now) };
         foreach (var (key, value) in extra ?? [])
@@ -85,9 +86,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
             settings[key] = value;
         }
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, settings);
-        await exporter.WaitReadyAsync();
-        return await exporter.ScrapeAsync();
+        return await CollectorPoll.PollAsync(db.ConnectionString, settings, AccountHealthCollector.CollectorName);
     }
 
     private static (double Green, double Yellow, double Red) Bands(Exposition metrics, string family) =>
@@ -96,7 +95,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task Customers_AreBandedByTheDefaultModel()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal((2, 1, 1), Bands(metrics, "saas_account_health_accounts"));
         Assert.Equal((140, 50, 80), Bands(metrics, "saas_account_health_mrr"));
@@ -107,7 +106,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
     public async Task Thresholds_AreConfigurable()
     {
         // Green from 95 and yellow from 50: A (90) and G (72) turn yellow, B (47) turns red.
-        var metrics = await ServeAsync(await BuildAsync(), new()
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync), new()
         {
             ["AccountHealth:GreenMin"] = "95",
             ["AccountHealth:YellowMin"] = "50",
@@ -121,7 +120,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
     public async Task Weights_AreConfigurable()
     {
         // Billing only: A 100, B 50, C 0, G 100.
-        var metrics = await ServeAsync(await BuildAsync(), new()
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync), new()
         {
             ["AccountHealth:UsageWeight"] = "0",
             ["AccountHealth:SupportWeight"] = "0",
@@ -138,7 +137,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres)
     {
         var db = await HandBuiltDatabase.CreateAsync(postgres, "health_empty");
 
-        var metrics = await ServeAsync(db);
+        var metrics = await PollAsync(db);
 
         Assert.Equal((0, 0, 0), Bands(metrics, "saas_account_health_accounts"));
         Assert.Equal((0, 0, 0), Bands(metrics, "saas_account_health_mrr"));

@@ -1,9 +1,11 @@
+using SaasExporter.Collectors;
+using SaasExporter.Events.Engagement;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
+[Collection(CollectorPollCollection.Name)]
 public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
 {
     // Mid-afternoon: the spend window is the 90 UTC dates ending with 2026-06-30, that is [2026-04-02, 2026-06-30]
@@ -17,6 +19,14 @@ public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
         ["Collectors:revenue:Interval"] = "01:00:00",
         ["Collectors:acquisition:Interval"] = "01:00:00",
     };
+
+    /// <summary>Revenue and acquisition both read subscriptions: polled together, as the host polls them.</summary>
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.CollectorName, AcquisitionCollector.CollectorName);
+
+    /// <summary>With the engagement collector, which reads no optional relation, to show it unaffected.</summary>
+    private static Task<Exposition> PollWithEngagementAsync(HandBuiltDatabase db) => CollectorPoll.PollAsync(db.ConnectionString, Settings(),
+        EngagementDefinition.CollectorName, RevenueCollector.CollectorName, AcquisitionCollector.CollectorName);
 
     [Fact]
     public async Task NewCustomers_CountAccountsWhoseFirstPaidRowStartedInTheWindow()
@@ -43,9 +53,7 @@ public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
         await db.Subscription(11, 9, 30, Utc("2026-06-01T00:00:00Z"));                  // a9 new
         await db.Subscription(12, 10, 30, Utc("2026-05-01T00:00:00Z"), Utc("2026-05-15T00:00:00Z"), trial: true); // a10 trial only
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db);
 
         Assert.Equal(5, metrics.Value("saas_new_customers", ("window", "90d")));  // a1 a3 a5 a7 a9
         // The revenue collector alone reports subscription rejections, so the bad row is counted once, not twice.
@@ -67,9 +75,7 @@ public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
         await db.Spend("2026-06-21", "2026-07-10", 200);    // straddles the window end: 10 of 20 dates = 100
         await db.Spend("2026-06-10", "2026-06-01", 500);    // period_end < period_start: rejected
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync(db);
 
         // 2900 + 3100 + 1500 + 7 + 100
         Assert.Equal(7607, metrics.Value("saas_marketing_spend", ("window", "90d")), 6);
@@ -84,9 +90,7 @@ public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
         await db.Sql("DROP TABLE marketing_spend");
         await db.Subscription(1, 1, 50, Utc("2026-06-01T00:00:00Z"));
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollWithEngagementAsync(db);
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));
         Assert.Equal(0, metrics.Value("saas_exporter_collector_enabled", ("collector", "acquisition")));
@@ -101,9 +105,7 @@ public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
         var db = await BuildActiveAsync("no_subscriptions");
         await db.Sql("DROP TABLE subscriptions");
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollWithEngagementAsync(db);
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));
         Assert.Equal(0, metrics.Value("saas_exporter_collector_enabled", ("collector", "revenue")));

@@ -1,12 +1,16 @@
+using SaasExporter.Collectors;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ActivationCollectorTests(PostgresFixture postgres)
+[Collection(CollectorPollCollection.Name)]
+public sealed class ActivationCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
+
+    private async Task<Exposition> PollAsync() => await CollectorPoll.PollAsync(
+        (await dataset.GetAsync(BuildAsync)).ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) }, ActivationCollector.CollectorName);
 
     private async Task<HandBuiltDatabase> BuildAsync()
     {
@@ -36,10 +40,7 @@ public sealed class ActivationCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task Activation_CountsTheCohortWithinSevenDaysAndQuantilesOfActivatedUsers()
     {
-        var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) });
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync();
 
         Assert.Equal(5, metrics.Value("saas_activation_cohort_users"));      // a1 a3 a4 a5 a11
         Assert.Equal(2, metrics.Value("saas_activation_activated_users"));   // a1 (exactly 7d), a4
@@ -53,10 +54,7 @@ public sealed class ActivationCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task Signups_CountUsersCreatedInHalfOpenWindows()
     {
-        var db = await BuildAsync();
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) });
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await PollAsync();
 
         Assert.Equal(1, metrics.Value("saas_signups", ("window", "1d")));  // u8
         Assert.Equal(2, metrics.Value("saas_signups", ("window", "7d")));  // u8 u9 (u1 at exactly now - 7d is outside)

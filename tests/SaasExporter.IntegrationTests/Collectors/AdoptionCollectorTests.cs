@@ -4,7 +4,7 @@ using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
+[Collection(CollectorPollCollection.Name)]
 public sealed class AdoptionCollectorTests(PostgresFixture postgres)
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");

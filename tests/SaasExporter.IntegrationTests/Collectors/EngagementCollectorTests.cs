@@ -6,8 +6,8 @@ using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 namespace SaasExporter.IntegrationTests.Collectors;
 
 /// <summary>Engagement on a hand-built dataset whose every expected value is worked out in the comments.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class EngagementCollectorTests(PostgresFixture postgres, DatasetOnce dataset) : IClassFixture<DatasetOnce>
+[Collection(CollectorPollCollection.Name)]
+public sealed class EngagementCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 

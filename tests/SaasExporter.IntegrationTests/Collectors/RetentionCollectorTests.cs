@@ -9,8 +9,8 @@ namespace SaasExporter.IntegrationTests.Collectors;
 /// Cohort signup days: D1 05-12..06-08, D7 05-06..06-02, D30 04-13..05-10, D90 02-12..03-11. The current ISO week
 /// is W24 (Monday 06-08); the 12 weekly cohorts are W13..W24; a cell exists once its week ended (started by 06-01).
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class RetentionCollectorTests(PostgresFixture postgres, DatasetOnce dataset) : IClassFixture<DatasetOnce>
+[Collection(CollectorPollCollection.Name)]
+public sealed class RetentionCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 

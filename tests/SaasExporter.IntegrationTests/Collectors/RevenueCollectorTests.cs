@@ -1,10 +1,11 @@
+using SaasExporter.Collectors;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
-public sealed class RevenueCollectorTests(PostgresFixture postgres)
+[Collection(CollectorPollCollection.Name)]
+public sealed class RevenueCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-30T00:00:00Z");
     private static readonly DateTimeOffset WindowStart = Now.AddDays(-30);   // 2026-05-31T00:00Z
@@ -105,17 +106,13 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres)
         ["Collectors:revenue:Timeout"] = "00:00:30",
     };
 
-    private static async Task<Exposition> ServeAsync(HandBuiltDatabase db)
-    {
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        return await exporter.ScrapeAsync();
-    }
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.CollectorName);
 
     [Fact]
     public async Task Mrr_And_Customers_AtNowAndAtTheWindowStart()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         // Current paid rows of non-internal accounts at now, by (plan, interval):
         Assert.Equal(210, metrics.Value("saas_mrr", ("plan", "pro"), ("billing_interval", "month")), 6);          // a1 50 + a2 60 + a5 70 + a10 30
@@ -144,7 +141,7 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task Movements_ClassifyEachAccount_AndReconcileExactly()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
         double Amount(string movement) => metrics.Value("saas_mrr_movement", ("movement", movement), ("window", "30d"));
         double Accounts(string movement) => metrics.Value("saas_mrr_movement_customers", ("movement", movement), ("window", "30d"));
 
@@ -171,7 +168,7 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task NrrCohort_SumsThenNowAndCapped_OverCustomersOf365DaysAgo()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal(200, metrics.Value("saas_nrr_cohort_mrr", ("kind", "start"), ("horizon", "365d")), 6);           // a21 100 + a22 60 + a23 40
         Assert.Equal(190, metrics.Value("saas_nrr_cohort_mrr", ("kind", "current"), ("horizon", "365d")), 6);         // 100 + 90 + 0
@@ -181,7 +178,7 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task TrialsEnded_ConvertedWhenTheNextStateIsPaidByNow()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal(2, metrics.Value("saas_trials_ended", ("outcome", "converted"), ("window", "30d")));  // a5, a17
         Assert.Equal(2, metrics.Value("saas_trials_ended", ("outcome", "canceled"), ("window", "30d")));   // a14, a18
@@ -190,7 +187,7 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task RejectedRows_AreSkippedAndCountedOncePerPoll()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal(2, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "subscriptions"), ("reason", "negative_mrr")));
         Assert.Equal(2, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "subscriptions"), ("reason", "invalid_period")));
@@ -218,7 +215,7 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres)
         await db.Subscription(3, 3, 10, June(10));
         await db.Subscription(4, 4, 10, Jan, June(10));           // 10 -> 0: churn 10
 
-        var metrics = await ServeAsync(db);
+        var metrics = await PollAsync(db);
         double Amount(string movement) => metrics.Value("saas_mrr_movement", ("movement", movement), ("window", "30d"));
 
         Assert.Equal(100, metrics.Value("saas_mrr_window_start", ("window", "30d")));

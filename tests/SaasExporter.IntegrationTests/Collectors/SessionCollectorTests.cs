@@ -1,9 +1,11 @@
+using SaasExporter.Collectors;
+using SaasExporter.Events.Engagement;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
+[Collection(CollectorPollCollection.Name)]
 public sealed class SessionCollectorTests(PostgresFixture postgres)
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
@@ -37,13 +39,11 @@ public sealed class SessionCollectorTests(PostgresFixture postgres)
         await db.Event(3, Now.AddHours(-3));
         await db.Event(3, Now.AddHours(-2).AddMinutes(-31));
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, new Dictionary<string, string?>
+        var metrics = await CollectorPoll.PollAsync(db.ConnectionString, new Dictionary<string, string?>
         {
             ["AsOf"] = Iso(Now),
             ["ExcludedEvents:0"] = "notification_sent",
-        });
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        }, SessionCollector.CollectorName);
 
         // Sessions per user: [1, 3] -> p50 = 2, p90 = 1 + 0.9 * 2 = 2.8.
         Assert.Equal(2, metrics.Value("saas_sessions_per_user", ("window", "7d"), ("quantile", "0.5")), 9);
@@ -61,9 +61,8 @@ public sealed class SessionCollectorTests(PostgresFixture postgres)
         await db.User(1, 1);
         await db.Event(1, Now.AddDays(-8));
 
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) });
-        await exporter.WaitReadyAsync();
-        var metrics = await exporter.ScrapeAsync();
+        var metrics = await CollectorPoll.PollAsync(db.ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) },
+            SessionCollector.CollectorName, EngagementDefinition.CollectorName);
 
         Assert.Empty(metrics.Family("saas_sessions_per_user"));
         Assert.Empty(metrics.Family("saas_session_duration_seconds"));

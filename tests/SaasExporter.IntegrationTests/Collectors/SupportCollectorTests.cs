@@ -1,10 +1,12 @@
+using SaasExporter.Collectors;
+using SaasExporter.Events.Engagement;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
-public sealed class SupportCollectorTests(PostgresFixture postgres)
+[Collection(CollectorPollCollection.Name)]
+public sealed class SupportCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-30T12:00:00Z");
     private static readonly DateTimeOffset WindowStart = Now.AddHours(-720);   // 2026-05-31T12:00Z
@@ -67,17 +69,13 @@ public sealed class SupportCollectorTests(PostgresFixture postgres)
         return db;
     }
 
-    private static async Task<Exposition> ServeAsync(HandBuiltDatabase db)
-    {
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        return await exporter.ScrapeAsync();
-    }
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), SupportCollector.CollectorName);
 
     [Fact]
     public async Task TicketsCreatedAndOpen_CountTheWindowAndTheStateAtNow()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         // Created in (now - 30d, now]: t2 t3 t4 t5 t8 t11 t12. Not t1 (at the window start), t6 (after now), t7
         // (internal), t9 t10 t13 (before), t14-t17 (rejected).
@@ -91,7 +89,7 @@ public sealed class SupportCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task FirstResponseAndResolutionQuantiles_InterpolateOverTheirOwnTickets()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         // First responses of tickets created in the window, answered by now: t12 300, t3 600, t4 1800, t8 3600,
         // t11 7200. p50 at rank 2 = 1800; p90 at rank 3.6 = 3600 + 0.6 * (7200 - 3600) = 5760.
@@ -108,7 +106,7 @@ public sealed class SupportCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task RejectedTickets_AreCountedOnceEachWithTheFirstReason()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal(3, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "tickets"), ("reason", "response_before_creation")));  // t14 t16 t17
         Assert.Equal(1, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "tickets"), ("reason", "resolved_before_creation")));  // t15
@@ -123,7 +121,7 @@ public sealed class SupportCollectorTests(PostgresFixture postgres)
         await db.Ticket(1, 1, Now.AddHours(-1), Now.AddHours(1));
         await db.Ticket(2, 1, Now.AddDays(-40), Now.AddDays(-39), Now.AddHours(2));
 
-        var metrics = await ServeAsync(db);
+        var metrics = await PollAsync(db);
 
         Assert.Equal(1, metrics.Value("saas_tickets_created", ("window", "30d")));
         Assert.Equal(2, metrics.Value("saas_tickets_open"));
@@ -132,7 +130,7 @@ public sealed class SupportCollectorTests(PostgresFixture postgres)
         Assert.Equal(0, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "tickets"), ("reason", "response_before_creation")));
         Assert.Equal(0, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "tickets"), ("reason", "resolved_before_creation")));
 
-        var empty = await ServeAsync(await HandBuiltDatabase.CreateAsync(postgres, "support_empty"));
+        var empty = await PollAsync(await HandBuiltDatabase.CreateAsync(postgres, "support_empty"));
         Assert.Equal(0, empty.Value("saas_tickets_created", ("window", "30d")));
         Assert.Equal(0, empty.Value("saas_tickets_open"));
         Assert.Empty(empty.Family("saas_ticket_first_response_seconds"));
@@ -148,7 +146,9 @@ public sealed class SupportCollectorTests(PostgresFixture postgres)
         await db.Event(1, Now.AddHours(-1));
         await db.Sql("DROP TABLE tickets");
 
-        var metrics = await ServeAsync(db);
+        // Support and surveys read optional relations; engagement reads none.
+        var metrics = await CollectorPoll.PollAsync(db.ConnectionString, Settings(),
+            EngagementDefinition.CollectorName, SupportCollector.CollectorName, SurveyCollector.CollectorName);
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));
         Assert.Equal(0, metrics.Value("saas_exporter_collector_enabled", ("collector", "support")));

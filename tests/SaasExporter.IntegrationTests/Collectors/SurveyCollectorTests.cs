@@ -1,10 +1,12 @@
+using SaasExporter.Collectors;
+using SaasExporter.Events.Engagement;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
 namespace SaasExporter.IntegrationTests.Collectors;
 
-[Collection(PostgresCollection.Name)]
-public sealed class SurveyCollectorTests(PostgresFixture postgres)
+[Collection(CollectorPollCollection.Name)]
+public sealed class SurveyCollectorTests(PostgresFixture postgres, ClassDataset dataset) : IClassFixture<ClassDataset>
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-30T12:00:00Z");
     private static readonly DateTimeOffset WindowStart = Now.AddHours(-2160);   // 2026-04-01T12:00Z
@@ -91,12 +93,8 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres)
         return db;
     }
 
-    private static async Task<Exposition> ServeAsync(HandBuiltDatabase db)
-    {
-        await using var exporter = await ExporterUnderTest.StartAsync(db.ConnectionString, Settings());
-        await exporter.WaitReadyAsync();
-        return await exporter.ScrapeAsync();
-    }
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), SurveyCollector.CollectorName);
 
     private static double Responses(Exposition metrics, string survey, string bucket) =>
         metrics.Value("saas_survey_responses", ("survey", survey), ("bucket", bucket), ("window", "90d"));
@@ -104,7 +102,7 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task Nps_LatestValidResponsePerUserInTheWindow_ByBucket()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal(4, Responses(metrics, "nps", "promoter"));    // u5 u7 u12 u999
         Assert.Equal(3, Responses(metrics, "nps", "passive"));     // u3 u4 u9
@@ -114,7 +112,7 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task CsatAndCes_LatestValidResponsePerUserInTheWindow_ByBucket()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         Assert.Equal(2, Responses(metrics, "csat", "satisfied"));      // u4 u5
         Assert.Equal(1, Responses(metrics, "csat", "neutral"));        // u3
@@ -128,7 +126,7 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task RejectedResponses_AreCountedOverTheWholeTable()
     {
-        var metrics = await ServeAsync(await BuildAsync());
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync));
 
         // u7 nps 11, u6 csat 0, u6 ces 8, u7 ces 8, u10 nps 12, u3 nps -1.
         Assert.Equal(6, metrics.Value("saas_exporter_rows_rejected_total", ("relation", "survey_responses"), ("reason", "score_out_of_range")));
@@ -139,7 +137,7 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres)
     [Fact]
     public async Task EveryBucket_IsServedAtZero_WhenThereAreNoResponses()
     {
-        var metrics = await ServeAsync(await HandBuiltDatabase.CreateAsync(postgres, "surveys_empty"));
+        var metrics = await PollAsync(await HandBuiltDatabase.CreateAsync(postgres, "surveys_empty"));
 
         Assert.All(AllBuckets, b => Assert.Equal(0, Responses(metrics, b.Survey, b.Bucket)));
         Assert.Equal(9, metrics.Family("saas_survey_responses").Count);
@@ -156,7 +154,9 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres)
         await db.Event(1, Now.AddHours(-1));
         await db.Sql("DROP TABLE survey_responses");
 
-        var metrics = await ServeAsync(db);
+        // Surveys and support read optional relations; engagement reads none.
+        var metrics = await CollectorPoll.PollAsync(db.ConnectionString, Settings(),
+            EngagementDefinition.CollectorName, SurveyCollector.CollectorName, SupportCollector.CollectorName);
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));
         Assert.Equal(0, metrics.Value("saas_exporter_collector_enabled", ("collector", "surveys")));
