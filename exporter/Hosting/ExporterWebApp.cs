@@ -13,14 +13,17 @@ namespace SaasExporter.Hosting;
 public static class ExporterWebApp
 {
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+    private const string LifetimeCategory = "Microsoft.Hosting.Lifetime";
 
     public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddConfiguration(configuration);
-        // A start that fails (a port in use) is reported by Program as one line; the host would log it with its stack.
+        // A start that fails (a port in use) is reported by ServeCommand as one line; the host would log it with its
+        // stack, and the lifetime the shutdown that follows.
         var started = false;
         builder.Logging.AddFilter(HostCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
+        builder.Logging.AddFilter(LifetimeCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
         builder.Services.AddSingleton<ExpositionCache>();
