@@ -36,6 +36,7 @@ public static class ExporterWebApp
         builder.WebHost.Listen(configuration["Listen"] ?? new ExporterOptions().Listen, web);
 
         var app = builder.Build();
+        app.Use(OnlyReadMetrics);
         app.UseBasicAuthentication(web);
         app.Use(BufferMetricsUnderPublishGate);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
@@ -55,6 +56,23 @@ public static class ExporterWebApp
             string.Join(", ", app.Urls),
             string.Join(", ", app.Services.GetServices<IMetricCollector>().Select(c => c.Name))));
         return app;
+    }
+
+    /// <summary>
+    /// /metrics is read with GET or HEAD; any other method is 405 before credentials are checked, so it costs no
+    /// password check either (the other paths are mapped for GET only and answer 405 by themselves).
+    /// </summary>
+    private static Task OnlyReadMetrics(HttpContext context, Func<Task> next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal)
+            || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            return next();
+        }
+
+        context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        context.Response.Headers.Allow = "GET, HEAD";
+        return Task.CompletedTask;
     }
 
     /// <summary>
