@@ -34,6 +34,7 @@ public static class ExporterWebApp
 
         var web = WebSecurity.Read(configuration);
         builder.WebHost.Listen(configuration["Listen"] ?? new ExporterOptions().Listen, web);
+        builder.Services.AddBasicAuthentication(web);
 
         var app = builder.Build();
         app.Use(OnlyReadMetrics);
