@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -19,7 +20,8 @@ namespace SaasExporter.Web;
 /// scraper's first request) takes one of a few password-check slots (about one per two cores, a short queue
 /// behind them); past that it is refused with 429 at once, so a flood of wrong passwords costs a bounded share of
 /// the CPU and the probes, which never check a password, and the remembered scrapers keep answering. An unknown user
-/// is checked against a dummy hash so that the answer takes about as long as for a known one.
+/// is checked against a dummy hash at the cost of the costliest configured user, so that the answer takes as long as
+/// for a known one.
 /// </remarks>
 public sealed class BasicAuthentication : IDisposable
 {
@@ -48,7 +50,7 @@ public sealed class BasicAuthentication : IDisposable
     {
         _users = users;
         _time = time;
-        _dummyHash = BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), 10);
+        _dummyHash = BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), users.Values.Select(Cost).DefaultIfEmpty(10).Max());
         var slots = checkSlots ?? Math.Max(1, Environment.ProcessorCount / 2);
         _checks = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -65,6 +67,12 @@ public sealed class BasicAuthentication : IDisposable
             "HTTP requests refused with 429 before their password was checked, because every password-check slot and its queue were taken.");
         _throttled.IncTo(0);
     }
+
+    /// <summary>The bcrypt cost of the dummy hash unknown users are checked against.</summary>
+    internal int DummyCost => Cost(_dummyHash);
+
+    /// <summary>The cost field of a modular-crypt bcrypt hash ($2y$12$... is 12); the web config file checked the shape.</summary>
+    internal static int Cost(string hash) => int.Parse(hash.AsSpan(4, 2), NumberStyles.None, CultureInfo.InvariantCulture);
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
