@@ -26,6 +26,7 @@ public static class ExporterWebApp
         builder.Logging.AddFilter(LifetimeCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
+        builder.Services.AddHostedService<PrivilegeAudit>();
         builder.Services.AddSingleton<ExpositionCache>();
         // On SIGTERM, polls are cancelled at once (their queries cancelled on the server) while the web server drains
         // the scrapes in flight; stopped one after the other, a slow scrape would keep the queries running meanwhile.
