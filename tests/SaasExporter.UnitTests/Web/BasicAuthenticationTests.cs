@@ -5,6 +5,7 @@ using SaasExporter.Web;
 
 namespace SaasExporter.UnitTests.Web;
 
+[Collection(PasswordCheckCollection.Name)]
 public sealed class BasicAuthenticationTests
 {
     private const string Password = "right-password";
