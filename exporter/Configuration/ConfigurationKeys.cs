@@ -83,6 +83,12 @@ internal static class ConfigurationKeys
 
     private static bool Converts(string value, Type type)
     {
+        // The enum converter also takes numbers ("1") and flag lists ("sql, incremental"): only a name is a setting.
+        if ((Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } enumType)
+        {
+            return Enum.GetNames(enumType).Contains(value, StringComparer.OrdinalIgnoreCase);
+        }
+
         try
         {
             _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);

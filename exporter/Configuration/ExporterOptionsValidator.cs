@@ -12,6 +12,14 @@ namespace SaasExporter.Configuration;
 /// </summary>
 internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> collectors) : IValidateOptions<ExporterOptions>
 {
+    /// <summary>
+    /// Bounds of a pinned evaluation instant: the windows and cohorts reach years back from it, which near
+    /// 0001-01-01 is before any date .NET or the queries can represent; nothing the exporter measures predates 1970.
+    /// </summary>
+    internal static readonly DateTimeOffset EarliestAsOf = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    internal static readonly DateTimeOffset LatestAsOf = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public ValidateOptionsResult Validate(string? name, ExporterOptions options)
     {
         var errors = new List<string>();
@@ -23,6 +31,13 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
         {
             errors.Add($"EventMetrics:Source = {(int)options.EventMetrics.Source}: expected sql or incremental");
         }
+
+        if (options.AsOf is { } asOf && (asOf < EarliestAsOf || asOf >= LatestAsOf))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"AsOf = {asOf:O}: must be between {EarliestAsOf:yyyy-MM-dd} and {LatestAsOf:yyyy-MM-dd}"));
+        }
+
         var health = options.AccountHealth;
         if (health.UsageWeight + health.SupportWeight + health.SentimentWeight + health.BillingWeight == 0)
         {

@@ -1,6 +1,9 @@
 namespace SaasExporter.Database;
 
-/// <summary>Compares the relations visible in the configured schema with <see cref="DatabaseContract"/>.</summary>
+/// <summary>
+/// Compares the relations visible in the configured schema with <see cref="DatabaseContract"/>, and warns when the
+/// exporter's role can do more than read them.
+/// </summary>
 public static class ContractChecker
 {
     private const string ColumnsSql = """
@@ -8,6 +11,67 @@ public static class ContractChecker
         FROM information_schema.columns c
         WHERE c.table_schema = @schema AND c.table_name = ANY(@relations)
         """;
+
+    /// <summary>
+    /// Predefined roles whose members READ ONLY does not contain (server files, programs, other sessions, every
+    /// table), and the superuser-like roles of managed PostgreSQL services, where they exist.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DangerousRoles =
+    [
+        "pg_read_server_files", "pg_write_server_files", "pg_execute_server_program", "pg_signal_backend",
+        "pg_read_all_data", "pg_write_all_data", "pg_checkpoint", "pg_create_subscription",
+        "rds_superuser", "azure_pg_admin", "cloudsqlsuperuser", "alloydbsuperuser",
+    ];
+
+    private const string PrivilegesSql = """
+        SELECT r.rolname::text AS Role, r.rolsuper AS Superuser, r.rolbypassrls OR r.rolreplication OR r.rolcreaterole AS Administrative,
+               coalesce((SELECT string_agg(g.rolname, ', ' ORDER BY g.rolname) FROM pg_roles g
+                         WHERE g.rolname = ANY(@dangerous) AND pg_has_role(r.oid, g.oid, 'MEMBER')), '') AS MemberOf,
+               coalesce((SELECT string_agg(format('%s.%s', n.nspname, c.relname), ', ' ORDER BY c.relname)
+                         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE n.nspname = @schema AND c.relname = ANY(@relations)
+                           AND has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')), '') AS Writable
+        FROM pg_roles r
+        WHERE r.rolname = current_user
+        """;
+
+    private sealed record PrivilegeRow(string Role, bool Superuser, bool Administrative, string MemberOf, string Writable);
+
+    /// <summary>
+    /// One line when the exporter's role can do more than read the contract relations: a superuser (for whom READ
+    /// ONLY is no sandbox), a role that can write a contract relation, or a member of a <see cref="DangerousRoles"/>
+    /// role; null for a least-privilege role. Advice, not a contract problem: the exporter still runs.
+    /// </summary>
+    public static async Task<string?> CheckPrivilegesAsync(IDbSession db, string schema, IEnumerable<string> relationNames, CancellationToken cancellationToken)
+    {
+        var row = (await db.QueryAsync<PrivilegeRow>(PrivilegesSql,
+            new { schema, relations = relationNames.ToArray(), dangerous = DangerousRoles.ToArray() }, cancellationToken)).Single();
+        var reasons = new List<string>();
+        if (row.Superuser)
+        {
+            reasons.Add("is a superuser, for whom READ ONLY is no sandbox (collector SQL can read server files, end sessions, write through dblink)");
+        }
+        else
+        {
+            if (row.Writable.Length > 0)
+            {
+                reasons.Add($"can write {row.Writable}");
+            }
+
+            if (row.MemberOf.Length > 0)
+            {
+                reasons.Add($"is a member of {row.MemberOf}");
+            }
+
+            if (row.Administrative)
+            {
+                reasons.Add("has CREATEROLE, REPLICATION or BYPASSRLS");
+            }
+        }
+
+        return reasons.Count == 0 ? null
+            : $"database role '{row.Role}' {string.Join("; ", reasons)}: connect as a least-privilege role (exporter/Database/exporter-role.sql, docs/security.md)";
+    }
 
     public sealed record Problem(string Relation, bool MissingRelation, string Message)
     {

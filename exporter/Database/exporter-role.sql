@@ -37,3 +37,24 @@ WHERE n.nspname = :'schema'
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND c.relname IN ('accounts', 'users', 'events', 'subscriptions', 'tickets', 'survey_responses', 'marketing_spend')
 ORDER BY c.relname \gexec
+
+-- Nothing beyond SELECT on those relations, even if the role was given more before (by hand or by an older script).
+SELECT format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON %I.%I FROM %I', n.nspname, c.relname, :'role')
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = :'schema'
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+ORDER BY c.relname \gexec
+
+-- Memberships a READ ONLY transaction does not contain (server files and programs, other sessions, every table;
+-- saas-exporter check warns about the same list, Database/ContractChecker.cs). Revoking one needs ADMIN on it (a
+-- superuser); what PUBLIC may execute (dblink, SECURITY DEFINER functions) is for the DBA: docs/security.md.
+SELECT format('REVOKE %I FROM %I', g.rolname, :'role')
+FROM pg_auth_members m
+JOIN pg_roles g ON g.oid = m.roleid
+JOIN pg_roles u ON u.oid = m.member
+WHERE u.rolname = :'role'
+  AND g.rolname IN ('pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program', 'pg_signal_backend',
+                    'pg_read_all_data', 'pg_write_all_data', 'pg_checkpoint', 'pg_create_subscription',
+                    'rds_superuser', 'azure_pg_admin', 'cloudsqlsuperuser', 'alloydbsuperuser')
+ORDER BY g.rolname \gexec

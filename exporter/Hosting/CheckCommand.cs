@@ -30,13 +30,16 @@ internal static class CheckCommand
         var custom = services.GetServices<IMetricCollector>().OfType<CustomSqlCollector>().ToList();
         IReadOnlyList<ContractChecker.Problem> problems;
         long knownZone;
+        string? privileges;
         List<string> queryProblems;
         try
         {
-            (problems, knownZone) = await runner.RunAsync(TimeSpan.FromSeconds(30), async (db, ct) =>
+            var relations = DatabaseContract.Relations.Select(r => r.Name).ToList();
+            (problems, knownZone, privileges) = await runner.RunAsync(TimeSpan.FromSeconds(30), async (db, ct) =>
             (
-                await ContractChecker.CheckAsync(db, options.Database.Schema, DatabaseContract.Relations.Select(r => r.Name), ct),
-                (await db.QueryAsync<long>(TimeZoneSql, new { tz = options.ReportingTimeZone }, ct)).Single()
+                await ContractChecker.CheckAsync(db, options.Database.Schema, relations, ct),
+                (await db.QueryAsync<long>(TimeZoneSql, new { tz = options.ReportingTimeZone }, ct)).Single(),
+                await ContractChecker.CheckPrivilegesAsync(db, options.Database.Schema, relations, ct)
             ), CancellationToken.None);
             queryProblems = await CheckCustomQueriesAsync(runner, custom, now, CancellationToken.None);
         }
@@ -44,6 +47,11 @@ internal static class CheckCommand
         {
             await Console.Error.WriteLineAsync($"saas-exporter: database: {FailureText.Of(e)}");
             return ExitCodes.Failed;
+        }
+
+        if (privileges is not null)
+        {
+            await Console.Error.WriteLineAsync($"saas-exporter: warning: {privileges}");
         }
 
         var fatal = 0;

@@ -23,12 +23,19 @@ public static class ExporterConfiguration
     /// </summary>
     internal static IConfigurationRoot Build(IEnumerable<string> args, string settingsFile)
     {
+        var arguments = args.ToList();
+        if (Positional(arguments) is { } positional)
+        {
+            throw new InvalidConfigurationException(
+                $"command line: '{positional}': unexpected argument (configuration is given as --Key=Value)");
+        }
+
         try
         {
             return new ConfigurationBuilder()
                 .AddJsonFile(settingsFile, optional: true)
                 .AddEnvironmentVariables(EnvironmentPrefix)
-                .AddCommandLine([.. args])
+                .AddCommandLine([.. arguments])
                 .Build();
         }
         catch (InvalidDataException e)
@@ -41,6 +48,30 @@ public static class ExporterConfiguration
         {
             throw new InvalidConfigurationException($"command line: {e.Message.ReplaceLineEndings(" ")}", e);
         }
+    }
+
+    /// <summary>
+    /// The first argument the command-line source would silently ignore: one that is neither a key (--Key, -Key,
+    /// /Key, Key=Value) nor the value of the key before it (--Key Value).
+    /// </summary>
+    private static string? Positional(List<string> arguments)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            var isKey = argument.StartsWith('-') || argument.StartsWith('/');
+            if (!isKey && !argument.Contains('=', StringComparison.Ordinal))
+            {
+                return argument;
+            }
+
+            if (isKey && !argument.Contains('=', StringComparison.Ordinal))
+            {
+                i++; // its value
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Every configuration problem as one line naming the key; empty when the configuration is valid.</summary>

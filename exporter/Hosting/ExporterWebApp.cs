@@ -13,16 +13,20 @@ namespace SaasExporter.Hosting;
 public static class ExporterWebApp
 {
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+    private const string LifetimeCategory = "Microsoft.Hosting.Lifetime";
 
     public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddConfiguration(configuration);
-        // A start that fails (a port in use) is reported by Program as one line; the host would log it with its stack.
+        // A start that fails (a port in use) is reported by ServeCommand as one line; the host would log it with its
+        // stack, and the lifetime the shutdown that follows.
         var started = false;
         builder.Logging.AddFilter(HostCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
+        builder.Logging.AddFilter(LifetimeCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Services.AddExporter(configuration);
         builder.Services.AddHostedService<CollectorScheduler>();
+        builder.Services.AddHostedService<PrivilegeAudit>();
         builder.Services.AddSingleton<ExpositionCache>();
         // On SIGTERM, polls are cancelled at once (their queries cancelled on the server) while the web server drains
         // the scrapes in flight; stopped one after the other, a slow scrape would keep the queries running meanwhile.
@@ -31,8 +35,10 @@ public static class ExporterWebApp
 
         var web = WebSecurity.Read(configuration);
         builder.WebHost.Listen(configuration["Listen"] ?? new ExporterOptions().Listen, web);
+        builder.Services.AddBasicAuthentication(web);
 
         var app = builder.Build();
+        app.Use(OnlyReadMetrics);
         app.UseBasicAuthentication(web);
         app.Use(BufferMetricsUnderPublishGate);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
@@ -52,6 +58,23 @@ public static class ExporterWebApp
             string.Join(", ", app.Urls),
             string.Join(", ", app.Services.GetServices<IMetricCollector>().Select(c => c.Name))));
         return app;
+    }
+
+    /// <summary>
+    /// /metrics is read with GET or HEAD; any other method is 405 before credentials are checked, so it costs no
+    /// password check either (the other paths are mapped for GET only and answer 405 by themselves).
+    /// </summary>
+    private static Task OnlyReadMetrics(HttpContext context, Func<Task> next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal)
+            || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            return next();
+        }
+
+        context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        context.Response.Headers.Allow = "GET, HEAD";
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
 using SaasExporter.Configuration;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
@@ -8,8 +11,15 @@ using SaasExporter.Publishing;
 namespace SaasExporter.Hosting;
 
 /// <summary>A node_exporter-style page: links to the endpoints and one row per collector.</summary>
-internal static class LandingPage
+internal static partial class LandingPage
 {
+    /// <summary>SQLSTATE to PostgreSQL's condition name (22P02 to invalid_text_representation), from Npgsql's table.</summary>
+    private static readonly Dictionary<string, string> Conditions = typeof(PostgresErrorCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .GroupBy(f => (string)f.GetRawConstantValue()!, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => CamelBoundary().Replace(g.First().Name, "_$1").ToLowerInvariant(), StringComparer.Ordinal);
+
     public static string Render(IReadOnlyList<CollectorStatus> statuses, ExporterOptions options)
     {
         var html = new StringBuilder();
@@ -30,7 +40,7 @@ internal static class LandingPage
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr><td>{Encode(s.Collector)}</td><td>{(s.Enabled ? "yes" : $"no ({Encode(s.DisabledReason ?? "")})")}</td>
                 <td>{s.LastPoll:O}</td><td>{(s.LastDuration is { } d ? $"{d.TotalMilliseconds:F0} ms" : "")}</td><td>{s.LastSuccess:O}</td>
-                <td class="err">{Encode(s.LastError ?? s.Warning ?? "")}</td></tr>
+                <td class="err">{Encode(s.LastError is { } error ? WithoutServerMessage(error) : s.Warning ?? "")}</td></tr>
 
                 """);
         }
@@ -39,5 +49,29 @@ internal static class LandingPage
         return html.ToString();
     }
 
+    /// <summary>
+    /// A PostgreSQL error as its SQLSTATE and condition name only: the server's message can quote the row value that
+    /// failed (invalid input syntax for type integer: "someone@example.com"), and this page is served to anyone
+    /// allowed to scrape. The log keeps the message.
+    /// </summary>
+    internal static string WithoutServerMessage(string error)
+    {
+        var match = SqlStatePrefix().Match(error);
+        if (!match.Success)
+        {
+            return error;
+        }
+
+        var state = match.Groups["state"].Value;
+        var condition = Conditions.TryGetValue(state, out var name) ? $" {name}" : "";
+        return $"{error[..match.Index]}{state}:{condition} (PostgreSQL error; its message is in the exporter's log)";
+    }
+
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    [GeneratedRegex("(?<=^|: )(?<state>[0-9A-Z]{5}): ", RegexOptions.CultureInvariant)]
+    private static partial Regex SqlStatePrefix();
+
+    [GeneratedRegex("(?<=[a-z0-9])([A-Z])", RegexOptions.CultureInvariant)]
+    private static partial Regex CamelBoundary();
 }

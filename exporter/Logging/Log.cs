@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Activity index load failed after {Seconds:F1} s: {Error}")]
     public static partial void IndexLoadFailed(ILogger logger, double seconds, string error);
+
+    [LoggerMessage(20, LogLevel.Warning, "{Warning}")]
+    public static partial void PrivilegedRole(ILogger logger, string warning);
+
+    [LoggerMessage(21, LogLevel.Information, "Could not check the database role's privileges at start: {Error}")]
+    public static partial void PrivilegeCheckFailed(ILogger logger, string error);
 }

@@ -44,13 +44,26 @@ public static class WebSecurity
         webHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.LoadCertificate()));
     }
 
+    /// <summary>
+    /// The password checker when the web config lists users: a singleton, so the container disposes its check slots
+    /// at shutdown.
+    /// </summary>
+    public static IServiceCollection AddBasicAuthentication(this IServiceCollection services, WebConfig web)
+    {
+        if (web.Users.Count > 0)
+        {
+            services.AddSingleton(sp => new BasicAuthentication(web.Users, sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
+        return services;
+    }
+
     /// <summary>Requires basic auth on every path but the probes when the web config lists users.</summary>
     public static void UseBasicAuthentication(this WebApplication app, WebConfig web)
     {
         if (web.Users.Count > 0)
         {
-            var authentication = new BasicAuthentication(web.Users, app.Services.GetRequiredService<CollectorRegistry>());
-            app.Use(authentication.InvokeAsync);
+            app.Use(app.Services.GetRequiredService<BasicAuthentication>().InvokeAsync);
         }
     }
 }

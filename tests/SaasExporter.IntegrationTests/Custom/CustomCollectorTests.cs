@@ -129,7 +129,7 @@ public sealed class CustomCollectorTests(PostgresFixture postgres) : IDisposable
 
         Assert.Equal(2, metrics.Value("deals_now"));
         var page = await exporter.Client.GetStringAsync(new Uri("/", UriKind.Relative));
-        Assert.Contains("read-only transaction", page);
+        Assert.Contains("25006: read_only_sql_transaction", page);
         Assert.Contains("sql holds 3 statements; a collector runs exactly one query", page);
 
         await using var connection = new NpgsqlConnection(db.ConnectionString);

@@ -49,6 +49,7 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
         var once = await ExporterProcess.RunAsync(["once", $"--Database:ConnectionString={asRole}", $"--AsOf={Iso(Utc("2026-06-10T12:00:00Z"))}"]);
 
         Assert.True(check.ExitCode == 0, check.Stderr);
+        Assert.DoesNotContain("warning", check.Stderr, StringComparison.Ordinal);
         Assert.True(once.ExitCode == 0, once.Stderr);
         var up = Exposition.Parse(once.Stdout).Family("saas_exporter_collector_up");
         Assert.Equal(11, up.Count);
@@ -68,6 +69,63 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
         Assert.Equal("42501", await SqlStateAsync(connection, "SELECT * FROM payroll"));
         Assert.Equal("42501", await SqlStateAsync(connection, $"CREATE DATABASE {role}_db"));
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM events"));
+    }
+
+    [Fact]
+    public async Task Superuser_CheckAndServe_WarnInOneLineNamingTheRole()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "superuser_warning");
+        const string Expected = "database role 'postgres' is a superuser, for whom READ ONLY is no sandbox (collector SQL can read server files, end sessions, write through dblink): connect as a least-privilege role (exporter/Database/exporter-role.sql, docs/security.md)";
+
+        var check = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={db.ConnectionString}"]);
+        await using (var serve = await ServingExporter.StartAsync([$"--Database:ConnectionString={db.ConnectionString}"]))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!serve.Output.Contains(Expected, StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.Contains(Expected, serve.Output, StringComparison.Ordinal);
+        }
+
+        Assert.True(check.ExitCode == 0, check.Stderr);
+        Assert.Equal($"saas-exporter: warning: {Expected}", Assert.Single(check.StderrLines));
+    }
+
+    [Fact]
+    public async Task OverGrantedRole_IsWarnedAbout_AndTheRoleFileRevokesWhatItShould()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "over_granted");
+        var role = $"exporter_{Guid.NewGuid():N}"[..24];
+        var password = Guid.NewGuid().ToString("N");
+        var database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
+        await PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        await using (var owner = new NpgsqlConnection(db.ConnectionString))
+        {
+            await owner.ExecuteAsync($"GRANT INSERT ON events TO {role}; GRANT DELETE ON accounts TO {role}; GRANT pg_signal_backend, pg_read_server_files TO {role}");
+        }
+
+        var asRole = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Password = password }.ConnectionString;
+        var before = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
+        await PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        var after = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
+
+        Assert.True(before.ExitCode == 0, before.Stderr);
+        Assert.Equal(
+            $"saas-exporter: warning: database role '{role}' can write public.accounts, public.events; is a member of pg_read_server_files, pg_signal_backend: connect as a least-privilege role (exporter/Database/exporter-role.sql, docs/security.md)",
+            Assert.Single(before.StderrLines));
+        Assert.True(after.ExitCode == 0, after.Stderr);
+        Assert.Empty(after.StderrLines);
+    }
+
+    [Fact]
+    public void RoleFile_RevokesTheRolesCheckWarnsAbout()
+    {
+        var list = RevokedRoleList().Match(File.ReadAllText(RoleFile));
+
+        Assert.True(list.Success, "the revoked role list of exporter-role.sql was not found");
+        Assert.Equal(ContractChecker.DangerousRoles.Order(), QuotedName().Matches(list.Groups[1].Value).Select(m => m.Groups[1].Value).Order());
     }
 
     private static async Task<string?> SqlStateAsync(NpgsqlConnection connection, string sql)
@@ -100,6 +158,9 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
 
     [GeneratedRegex(@"c\.relname IN \(([^)]*)\)")]
     private static partial Regex RelationList();
+
+    [GeneratedRegex(@"g\.rolname IN \(([^)]*)\)")]
+    private static partial Regex RevokedRoleList();
 
     [GeneratedRegex("'([a-z_]+)'")]
     private static partial Regex QuotedName();

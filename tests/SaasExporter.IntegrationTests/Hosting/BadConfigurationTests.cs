@@ -53,6 +53,8 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         { "type: duration", ["--Collectors:engagement:Interval=soon"], "Collectors:engagement:Interval = 'soon': not a valid duration (hh:mm:ss, for example 00:01:00)" },
         { "type: boolean", ["--Collectors:engagement:Enabled=maybe"], "Collectors:engagement:Enabled = 'maybe': not a valid boolean (true or false)" },
         { "type: instant", ["--AsOf=yesterday"], "AsOf = 'yesterday': not a valid ISO-8601 instant (for example 2026-11-01T00:00:00Z)" },
+        { "type: number for an enum", ["--EventMetrics:Source=1"], "EventMetrics:Source = '1': not a valid value (sql or incremental)" },
+        { "positional argument", ["stray"], "command line: 'stray': unexpected argument (configuration is given as --Key=Value)" },
         { "type: value for a list", ["--ExcludedEvents=cron"], "ExcludedEvents: is a list, not a value (set ExcludedEvents:0, ExcludedEvents:1, ...)" },
         { "type: value for a section", ["--AccountHealth=strict"], "AccountHealth: is a section, not a value" },
         // Ranges
@@ -62,6 +64,7 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         { "range: connect timeout", ["--Database:ConnectTimeout=00:10:00"], "Database:ConnectTimeout = 00:10:00: must be between 00:00:01 and 00:05:00" },
         { "range: session gap", ["--SessionGap=2.00:00:00"], "SessionGap = 2.00:00:00: must be between 00:00:01 and 1.00:00:00" },
         { "range: listen port", ["--Listen=127.0.0.1:70000"], "Listen = '127.0.0.1:70000': expected host:port, for example 127.0.0.1:9841" },
+        { "range: pinned instant", ["--AsOf=0001-01-01"], "AsOf = 0001-01-01T00:00:00.0000000+00:00: must be between 1970-01-01 and 2200-01-01" },
         { "range: band order", ["--AccountHealth:YellowMin=80"], "AccountHealth:YellowMin = 80: must not exceed AccountHealth:GreenMin = 70" },
         { "range: all weights zero", ["--AccountHealth:UsageWeight=0", "--AccountHealth:SupportWeight=0", "--AccountHealth:SentimentWeight=0", "--AccountHealth:BillingWeight=0"], "AccountHealth: the four weights are all 0; at least one must be positive" },
         { "interval shorter than timeout", ["--Collectors:engagement:Timeout=00:02:00"], "Collectors:engagement:Timeout = 00:02:00: must not exceed Collectors:engagement:Interval = 00:01:00" },

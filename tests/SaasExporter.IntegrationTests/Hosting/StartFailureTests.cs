@@ -8,7 +8,7 @@ namespace SaasExporter.IntegrationTests.Hosting;
 public sealed class StartFailureTests
 {
     [Fact]
-    public async Task Serve_PortAlreadyInUse_IsOneLineAndExitCode2()
+    public async Task Serve_PortAlreadyInUse_IsOneLineNamingTheKeyAndPort_AndExitCode2()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
@@ -19,7 +19,7 @@ public sealed class StartFailureTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            $"saas-exporter: fatal: IOException: Failed to bind to address http://127.0.0.1:{port}: address already in use. (Address already in use)",
+            $"saas-exporter: config: Listen = '127.0.0.1:{port}': port {port} is already in use by another process",
             Assert.Single(result.StderrLines));
         Assert.Empty(result.Stdout.Trim());
     }

@@ -9,9 +9,12 @@ public static partial class Wrk
 {
     public sealed record Result(long Requests, double RequestsPerSecond, long Non2xx, string SocketErrors, string Latency, string Output);
 
-    public static async Task<Result> RunAsync(Uri url, int threads, int connections, TimeSpan duration)
+    /// <summary>The load; <paramref name="headers"/> ("Name: value") go with every request.</summary>
+    public static async Task<Result> RunAsync(Uri url, int threads, int connections, TimeSpan duration, IEnumerable<string>? headers = null)
     {
-        var start = new ProcessStartInfo("wrk", ["-t", $"{threads}", "-c", $"{connections}", "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", url.ToString()])
+        var start = new ProcessStartInfo("wrk",
+            ["-t", $"{threads}", "-c", $"{connections}", "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "10s",
+             .. (headers ?? []).SelectMany(h => new[] { "-H", h }), url.ToString()])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

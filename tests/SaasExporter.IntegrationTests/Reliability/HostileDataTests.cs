@@ -109,7 +109,7 @@ public sealed class HostileDataTests(ITestOutputHelper output)
             Assert.True(longest < 4096, $"an exposition line of {longest} characters");
 
             // Bytes that are not UTF-8 never reach the exporter: the server fails that query, so only its collector is down.
-            Assert.Contains("invalid byte sequence for encoding &quot;UTF8&quot;", landing, StringComparison.Ordinal);
+            Assert.Contains("22021: character_not_in_repertoire", landing, StringComparison.Ordinal);
             Assert.Empty(m.Family("hostile_platform_events"));
             FaultTable.Row(output, "hostile rows: NULLs in NOT NULL columns, future timestamps, duplicates, 10k feature/platform values, 1 MB text",
                 $"every built-in poll succeeded with the clean answers and only allowlisted labels; custom query over raw text: 500 series kept, 9,500 rows rejected (max_series_exceeded), the 1 MB label rejected (label_too_long); {m.Series.Count} series in all",

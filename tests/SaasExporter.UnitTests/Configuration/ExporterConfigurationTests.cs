@@ -1,4 +1,6 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using SaasExporter.Configuration;
 using SaasExporter.Hosting;
 
 namespace SaasExporter.UnitTests.Configuration;
@@ -133,6 +135,67 @@ public sealed class ExporterConfigurationTests
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>Every enum-typed option in the tree, by its configuration key (Section:Key), with its enum type.</summary>
+    private static IEnumerable<(string Key, Type Enum)> EnumOptions(Type owner, string prefix)
+    {
+        foreach (var property in owner.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type.IsEnum)
+            {
+                yield return (prefix + property.Name, type);
+            }
+            else if (type.IsClass && type != typeof(string) && !type.IsArray && !type.IsGenericType)
+            {
+                foreach (var nested in EnumOptions(type, $"{prefix}{property.Name}:"))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Validate_EveryEnumOption_RefusesNumbersAndNamesItsValues()
+    {
+        var options = EnumOptions(typeof(ExporterOptions), "").ToList();
+        Assert.Contains(("EventMetrics:Source", typeof(EventMetricsSource)), options);
+
+        foreach (var (key, type) in options)
+        {
+            var names = string.Join(" or ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()));
+            Assert.Equal([$"{key} = '1': not a valid value ({names})"], Validate((key, "1")));
+            Assert.Equal([$"{key} = '0': not a valid value ({names})"], Validate((key, "0")));
+            Assert.Empty(Validate((key, Enum.GetNames(type)[^1].ToUpperInvariant())));
+        }
+    }
+
+    [Theory]
+    [InlineData("0001-01-01", "AsOf = 0001-01-01T00:00:00.0000000+00:00: must be between 1970-01-01 and 2200-01-01")]
+    [InlineData("9999-12-31T00:00:00Z", "AsOf = 9999-12-31T00:00:00.0000000+00:00: must be between 1970-01-01 and 2200-01-01")]
+    public void Validate_AsOfOutsideItsRange_IsOneLine(string asOf, string expected) =>
+        Assert.Equal([expected], Validate(("AsOf", asOf)));
+
+    [Theory]
+    [InlineData(new[] { "extra" }, "extra")]
+    [InlineData(new[] { "--Listen=127.0.0.1:9841", "stray" }, "stray")]
+    [InlineData(new[] { "--Listen", "127.0.0.1:9841", "stray" }, "stray")]
+    public void Build_PositionalArgument_IsRefusedByName(string[] args, string positional)
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => ExporterConfiguration.Build(args, "/nonexistent/appsettings.json"));
+
+        Assert.Equal($"command line: '{positional}': unexpected argument (configuration is given as --Key=Value)", error.Message);
+    }
+
+    [Fact]
+    public void Build_KeyValuePairsInEveryForm_AreConfiguration()
+    {
+        var configuration = ExporterConfiguration.Build(["--Listen", "127.0.0.1:1", "/AsOf=2026-01-01T00:00:00Z", "Schema=x"], "/nonexistent/appsettings.json");
+
+        Assert.Equal("127.0.0.1:1", configuration["Listen"]);
+        Assert.Equal("x", configuration["Schema"]);
     }
 }
 
