@@ -13,9 +13,9 @@ public static class SloGenerator
 
     /// <summary>
     /// Directories are given as the user wrote them (they appear in the generated headers) and resolved against
-    /// <paramref name="baseDirectory"/>.
+    /// <paramref name="baseDirectory"/>. <paramref name="served"/> lists the label sets the exporter serves.
     /// </summary>
-    public static Result Generate(string baseDirectory, string input, string rules, string tests)
+    public static Result Generate(string baseDirectory, string input, string rules, string tests, ServedSeries served)
     {
         var diagnostics = new Diagnostics();
         var reader = new OpenSloReader(diagnostics);
@@ -46,7 +46,7 @@ public static class SloGenerator
             {
                 var ruleName = $"{slo.Name}.yml";
                 ruleFiles[ruleName] = RuleWriter.Write(slo, tiers, slo.File);
-                testFiles[$"{slo.Name}_test.yml"] = TestWriter.Write(slo, tiers, slo.File, $"{relative}/{ruleName}");
+                testFiles[$"{slo.Name}_test.yml"] = TestWriter.Write(slo, tiers, slo.File, $"{relative}/{ruleName}", served);
             }
         }
 

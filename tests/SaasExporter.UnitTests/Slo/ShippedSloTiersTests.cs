@@ -72,5 +72,5 @@ public sealed class ShippedSloTiersTests
     }
 
     private static readonly Lazy<SloGenerator.Result> Shipped = new(() =>
-        SloGenerator.Generate(RepositoryRoot.Path, "prometheus/slos", "prometheus/rules/slo", "prometheus/tests/slo"));
+        SloGenerator.Generate(RepositoryRoot.Path, "prometheus/slos", "prometheus/rules/slo", "prometheus/tests/slo", ExporterServedSeries.Value));
 }

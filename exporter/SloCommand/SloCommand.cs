@@ -54,7 +54,7 @@ internal static class SloCommand
             }
         }
 
-        var result = SloGenerator.Generate(baseDirectory, input, rules, tests);
+        var result = SloGenerator.Generate(baseDirectory, input, rules, tests, ExporterServedSeries.Value);
         if (catalogue && result.Diagnostics.Errors.Count == 0)
         {
             var errors = SliCatalogueCheck.Run(result, exporterSettings, Path.GetDirectoryName(Path.Combine(baseDirectory, rules))!);
