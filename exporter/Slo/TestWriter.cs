@@ -242,7 +242,7 @@ public sealed class TestWriter(ServedSeries served)
         if (slo.Calendar is not null)
         {
             WriteExpr(b, $"slo:sli_error:ratio_calendar{IdMatcher(slo)}", step * (prefix - 1), "slo:sli_error:ratio_calendar",
-                [.. RuleWriter.IdLabels(slo), new("sloth_window", slo.Calendar.Unit)], "0");
+                [.. RuleWriter.IdLabels(slo), new("sloth_window", slo.Calendar.Unit.Text())], "0");
         }
     }
 
@@ -368,7 +368,7 @@ public sealed class TestWriter(ServedSeries served)
         switch (sli.Kind)
         {
             case SliKind.Threshold:
-                var higher = HigherIsBetter(sli.Op!);
+                var higher = sli.Op!.Value.HigherIsBetter();
                 var v = sli.Threshold!.Value;
                 var up = v > 0 ? v * 2 : v + 1;
                 var down = v > 0 ? v / 2 : v - 1;
