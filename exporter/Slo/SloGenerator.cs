@@ -1,3 +1,5 @@
+using SaasExporter.Files;
+
 namespace SaasExporter.Slo;
 
 /// <summary>Compiles every OpenSLO file of a directory into rule files and promtool test files, all in memory.</summary>
@@ -32,7 +34,13 @@ public static class SloGenerator
         foreach (var file in files)
         {
             var display = Display(input, Path.GetFileName(file));
-            reader.Add(OpenSloParser.Parse(display, File.ReadAllText(file), diagnostics));
+            if (ConfigurationFile.Read(file, out var text) is { } reason)
+            {
+                diagnostics.Error(display, "(file)", "--in", $"cannot read the OpenSLO file: {reason}");
+                continue;
+            }
+
+            reader.Add(OpenSloParser.Parse(display, text, diagnostics));
         }
 
         var slos = reader.Read();
