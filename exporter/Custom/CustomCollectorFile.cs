@@ -372,7 +372,7 @@ public static partial class CustomCollectorFile
                 return fallback;
             }
 
-            if (!Duration.TryParse(text, out var duration))
+            if (!Durations.TryParse(text, Durations.Prometheus, out var duration))
             {
                 Error(Child(map, key), key, $"'{text}' is not a duration such as 30s, 5m or 1h");
                 return fallback;

@@ -58,13 +58,14 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
     {
         // Types
         { "type: whole number", ["--PowerUserMinDays=many"], "PowerUserMinDays = 'many': not a valid whole number" },
-        { "type: duration", ["--Collectors:engagement:Interval=soon"], "Collectors:engagement:Interval = 'soon': not a valid duration (hh:mm:ss, for example 00:01:00)" },
+        { "type: duration", ["--Collectors:engagement:Interval=soon"], "Collectors:engagement:Interval = 'soon': not a valid duration (for example 30s, 5m, 1h or 00:05:00)" },
         { "type: boolean", ["--Collectors:engagement:Enabled=maybe"], "Collectors:engagement:Enabled = 'maybe': not a valid boolean (true or false)" },
         { "type: instant", ["--AsOf=yesterday"], "AsOf = 'yesterday': not a valid ISO-8601 instant (for example 2026-11-01T00:00:00Z)" },
         { "type: value for a list", ["--ExcludedEvents=cron"], "ExcludedEvents: is a list, not a value (set ExcludedEvents:0, ExcludedEvents:1, ...)" },
         { "type: value for a section", ["--AccountHealth=strict"], "AccountHealth: is a section, not a value" },
         // Ranges
         { "range: power user days", ["--PowerUserMinDays=99"], "PowerUserMinDays = 99: must be between 1 and 30" },
+        { "range: interval in the duration grammar", ["--Collectors:retention:Interval=2d"], "Collectors:retention:Interval = 2.00:00:00: must be between 00:00:01 and 1.00:00:00" },
         { "range: zero interval", ["--Collectors:retention:Interval=00:00:00"], "Collectors:retention:Interval = 00:00:00: must be between 00:00:01 and 1.00:00:00" },
         { "range: pool size", ["--Database:MaxPoolSize=0"], "Database:MaxPoolSize = 0: must be between 1 and 32" },
         { "range: connect timeout", ["--Database:ConnectTimeout=00:10:00"], "Database:ConnectTimeout = 00:10:00: must be between 00:00:01 and 00:05:00" },
