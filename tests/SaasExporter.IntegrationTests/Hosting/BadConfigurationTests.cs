@@ -40,6 +40,7 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
             Write("web-costly.yml", "basic_auth_users:\n  prometheus: $2y$15$" + new string('a', 53) + "\n");
             Write("collectors-two-days.yml", "collectors:\n  - name: c\n    interval: 2d\n    sql: SELECT 1 AS v\n    metrics: [{name: c_value, help: h, value: v}]\n");
             Write("collectors-two-line-help.yml", "collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: c_value\n        value: v\n        help: |\n          one\n          # TYPE forged counter\n");
+            Write("web-fifo-cert.yml", "tls_server_config:\n  cert_file: fifo\n  key_file: good/key.pem\n");
             Write("too-large.yml", "# " + new string('x', 1024 * 1024) + "\n");
             using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(Directory, "fifo")]))
             {
@@ -110,6 +111,7 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         { "web config is a FIFO", ["--WebConfigFile={dir}/fifo"], "WebConfigFile: {dir}/fifo: cannot read the web config file: it is not a regular file (it is a FIFO)" },
         { "web config is /dev/zero", ["--WebConfigFile=/dev/zero"], "WebConfigFile: /dev/zero: cannot read the web config file: it is not a regular file (it is a character device)" },
         { "web config over 1 MiB", ["--WebConfigFile={dir}/too-large.yml"], "WebConfigFile: {dir}/too-large.yml: cannot read the web config file: it is larger than 1 MiB" },
+        { "web config certificate is a FIFO", ["--WebConfigFile={dir}/web-fifo-cert.yml"], "WebConfigFile: {dir}/web-fifo-cert.yml:2: tls_server_config: cannot load the certificate 'fifo' with the key 'good/key.pem': it is not a regular file (it is a FIFO)" },
         { "web config bcrypt cost above 14", ["--WebConfigFile={dir}/web-costly.yml"], "WebConfigFile: {dir}/web-costly.yml:2: basic_auth_users.prometheus: has bcrypt cost 15, above the maximum 14; make a cheaper hash with htpasswd -nBC 12 \"\" | tr -d ':\\n'" },
         { "web config expired certificate", ["--WebConfigFile={dir}/web-expired.yml"], "WebConfigFile: {dir}/web-expired.yml:2: tls_server_config.cert_file: 'expired/cert.pem' expired on {expired}" },
     };
