@@ -15,6 +15,7 @@ internal static class ConfigurationKeys
 
     public static IReadOnlyList<string> Find(IConfiguration configuration)
     {
+        DurationSetting.Register();
         var errors = new List<string>();
         foreach (var child in configuration.GetChildren())
         {
@@ -102,7 +103,7 @@ internal static class ConfigurationKeys
 
     private static string FriendlyType(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
-        var t when t == typeof(TimeSpan) => "duration (hh:mm:ss, for example 00:01:00)",
+        var t when t == typeof(TimeSpan) => "duration (for example 30s, 5m, 1h or 00:05:00)",
         var t when t == typeof(DateTimeOffset) => "ISO-8601 instant (for example 2026-11-01T00:00:00Z)",
         var t when t == typeof(int) => "whole number",
         var t when t == typeof(bool) => "boolean (true or false)",

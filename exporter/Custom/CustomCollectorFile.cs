@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Files;
+using SaasExporter.Slo;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -22,6 +24,10 @@ public static partial class CustomCollectorFile
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The bounds of every collector's Interval and Timeout settings (CollectorOptions' ranges), checked here under the key the user wrote.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+
     /// <summary>prometheus-net's default buckets, for a histogram that names none.</summary>
     public static readonly IReadOnlyList<double> DefaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
@@ -34,22 +40,9 @@ public static partial class CustomCollectorFile
 
     public static CustomCollectorLoad Load(string path, IReadOnlyDictionary<string, string> builtInMetrics, IReadOnlyCollection<string> builtInCollectors)
     {
-        if (Directory.Exists(path))
-        {
-            return new CustomCollectorLoad([], [$"{path}: cannot read the custom collector file: it is a directory"]);
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new CustomCollectorLoad([], [$"{path}: cannot read the custom collector file: {e.Message}"]);
-        }
-
-        return Parse(path, text, builtInMetrics, builtInCollectors);
+        return ConfigurationFile.TryReadText(path, "custom collector file", out var text, out var error)
+            ? Parse(path, text, builtInMetrics, builtInCollectors)
+            : new CustomCollectorLoad([], [error]);
     }
 
     public static CustomCollectorLoad Parse(string path, string text, IReadOnlyDictionary<string, string> builtInMetrics, IReadOnlyCollection<string> builtInCollectors)
@@ -164,8 +157,8 @@ public static partial class CustomCollectorFile
             }
 
             Keys(map, CollectorKeys);
-            var interval = DurationOf(map, "interval", DefaultInterval);
-            var timeout = DurationOf(map, "timeout", DefaultTimeout);
+            var interval = DurationOf(map, "interval", DefaultInterval, MaxInterval);
+            var timeout = DurationOf(map, "timeout", DefaultTimeout, MaxTimeout);
             if (timeout > interval)
             {
                 Error(Child(map, "timeout"), "timeout", $"{timeout} is longer than the interval {interval}");
@@ -245,6 +238,10 @@ public static partial class CustomCollectorFile
             if (help is { Length: 0 })
             {
                 Error(Child(map, "help"), "help", "is empty");
+            }
+            else if (help is not null && help.Any(char.IsControl))
+            {
+                Error(Child(map, "help"), "help", "contains a line break or another control character: HELP text is one line");
             }
 
             var allLabels = labels.Concat(staticLabels.Select(l => l.Key)).Concat(windowed ? ["window"] : []).ToList();
@@ -367,7 +364,7 @@ public static partial class CustomCollectorFile
             return Scalar(map, key);
         }
 
-        private TimeSpan DurationOf(YamlMappingNode map, string key, TimeSpan fallback)
+        private TimeSpan DurationOf(YamlMappingNode map, string key, TimeSpan fallback, TimeSpan max)
         {
             var text = Scalar(map, key);
             if (text is null)
@@ -375,7 +372,7 @@ public static partial class CustomCollectorFile
                 return fallback;
             }
 
-            if (!Duration.TryParse(text, out var duration))
+            if (!Durations.TryParse(text, Durations.Prometheus, out var duration))
             {
                 Error(Child(map, key), key, $"'{text}' is not a duration such as 30s, 5m or 1h");
                 return fallback;
@@ -384,6 +381,10 @@ public static partial class CustomCollectorFile
             if (duration < TimeSpan.FromSeconds(1))
             {
                 Error(Child(map, key), key, $"'{text}' is shorter than one second");
+            }
+            else if (duration > max)
+            {
+                Error(Child(map, key), key, $"'{text}' is longer than {Durations.Format(max)}, the longest collector {key}");
             }
 
             return duration;

@@ -15,9 +15,9 @@ public static class BurnRatePlanner
 
     public static IReadOnlyList<BurnTier> DefaultTiers(TimeSpan period)
     {
-        var fast = Tier("fast", "ticket", period, period / 28, 0.10m);
+        var fast = Tier("fast", Severity.Ticket, period, period / 28, 0.10m);
         var slowLong = Nearest(period / 7);
-        var slow = new BurnTier("slow", "ticket", slowLong, Short(slowLong), 1m, TimeSpan.Zero);
+        var slow = new BurnTier("slow", Severity.Ticket, slowLong, Short(slowLong), 1m, TimeSpan.Zero);
         return [fast, slow];
     }
 
@@ -94,7 +94,7 @@ public static class BurnRatePlanner
     public static string Describe(BurnTier tier) =>
         $"{Durations.Format(tier.LongWindow)}/{Durations.Format(tier.ShortWindow)} x{SliSemantics.Number(tier.Factor)}";
 
-    private static BurnTier Tier(string name, string severity, TimeSpan period, TimeSpan ideal, decimal budgetFraction)
+    private static BurnTier Tier(string name, Severity severity, TimeSpan period, TimeSpan ideal, decimal budgetFraction)
     {
         var longWindow = Nearest(ideal);
         var factor = Math.Round(budgetFraction * (decimal)(period / longWindow), 4);

@@ -3,16 +3,6 @@ namespace SaasExporter.Slo;
 /// <summary>PromQL pieces shared by the rule writer and the test writer.</summary>
 public static class SliSemantics
 {
-    public static string Comparison(string op) => op switch
-    {
-        "gte" => ">=",
-        "gt" => ">",
-        "lte" => "<=",
-        _ => "<",
-    };
-
-    public static bool HigherIsBetter(string op) => op is "gte" or "gt";
-
     public static string Number(decimal value) => value.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string IdMatcher(SloDefinition slo) => $"{{sloth_id=\"{slo.Id}\"}}";

@@ -1,3 +1,5 @@
+using SaasExporter.Files;
+
 namespace SaasExporter.Slo;
 
 /// <summary>Compiles every OpenSLO file of a directory into rule files and promtool test files, all in memory.</summary>
@@ -13,9 +15,9 @@ public static class SloGenerator
 
     /// <summary>
     /// Directories are given as the user wrote them (they appear in the generated headers) and resolved against
-    /// <paramref name="baseDirectory"/>.
+    /// <paramref name="baseDirectory"/>. <paramref name="served"/> lists the label sets the exporter serves.
     /// </summary>
-    public static Result Generate(string baseDirectory, string input, string rules, string tests)
+    public static Result Generate(string baseDirectory, string input, string rules, string tests, ServedSeries served)
     {
         var diagnostics = new Diagnostics();
         var reader = new OpenSloReader(diagnostics);
@@ -32,7 +34,13 @@ public static class SloGenerator
         foreach (var file in files)
         {
             var display = Display(input, Path.GetFileName(file));
-            reader.Add(OpenSloParser.Parse(display, File.ReadAllText(file), diagnostics));
+            if (ConfigurationFile.Read(file, out var text) is { } reason)
+            {
+                diagnostics.Error(display, "(file)", "--in", $"cannot read the OpenSLO file: {reason}");
+                continue;
+            }
+
+            reader.Add(OpenSloParser.Parse(display, text, diagnostics));
         }
 
         var slos = reader.Read();
@@ -46,7 +54,7 @@ public static class SloGenerator
             {
                 var ruleName = $"{slo.Name}.yml";
                 ruleFiles[ruleName] = RuleWriter.Write(slo, tiers, slo.File);
-                testFiles[$"{slo.Name}_test.yml"] = TestWriter.Write(slo, tiers, slo.File, $"{relative}/{ruleName}");
+                testFiles[$"{slo.Name}_test.yml"] = TestWriter.Write(slo, tiers, slo.File, $"{relative}/{ruleName}", served);
             }
         }
 

@@ -28,7 +28,7 @@ public sealed record Selector(string Metric, IReadOnlyList<KeyValuePair<string, 
 public sealed record SliDefinition(
     SliKind Kind,
     Selector? Value,
-    string? Op,
+    ThresholdOperator? Op,
     decimal? Threshold,
     Selector? Good,
     Selector? Bad,
@@ -38,10 +38,10 @@ public sealed record SliDefinition(
 }
 
 /// <summary>A calendar-aligned window (UTC only): the period restarts at each boundary.</summary>
-public sealed record CalendarWindow(string Unit, DateTimeOffset Start);
+public sealed record CalendarWindow(CalendarUnit Unit, DateTimeOffset Start);
 
 /// <summary>One burn-rate alert tier: both windows above factor x error budget.</summary>
-public sealed record BurnTier(string Name, string Severity, TimeSpan LongWindow, TimeSpan ShortWindow, decimal Factor, TimeSpan For);
+public sealed record BurnTier(string Name, Severity Severity, TimeSpan LongWindow, TimeSpan ShortWindow, decimal Factor, TimeSpan For);
 
 /// <summary>
 /// An OpenSLO SLO after reading, reference resolution and validation. MinEvents: for a counter ratio the events
@@ -58,7 +58,7 @@ public sealed record SloDefinition(
     TimeSpan Period,
     string PeriodText,
     CalendarWindow? Calendar,
-    string BudgetingMethod,
+    BudgetingMethod BudgetingMethod,
     decimal Target,
     decimal? TimeSliceTarget,
     TimeSpan? TimeSliceWindow,

@@ -9,7 +9,7 @@ namespace SaasExporter.Slo;
 /// an error ratio just below every threshold stays silent; stale data fires only the stale alert; for event SLIs, a
 /// burst of errors below the minimum volume stays silent.
 /// </summary>
-public static class TestWriter
+public sealed class TestWriter(ServedSeries served)
 {
     /// <summary>Candidate evaluation steps, coarsest first; seconds only serve time-compressed SLOs.</summary>
     private static readonly TimeSpan[] Steps =
@@ -18,7 +18,10 @@ public static class TestWriter
         .. new[] { 30, 10, 5, 2, 1 }.Select(s => TimeSpan.FromSeconds(s)),
     ];
 
-    public static string Write(SloDefinition slo, IReadOnlyList<BurnTier> tiers, string source, string ruleFile)
+    public static string Write(SloDefinition slo, IReadOnlyList<BurnTier> tiers, string source, string ruleFile, ServedSeries served) =>
+        new TestWriter(served).WriteFile(slo, tiers, source, ruleFile);
+
+    private string WriteFile(SloDefinition slo, IReadOnlyList<BurnTier> tiers, string source, string ruleFile)
     {
         var fireTimes = tiers.Select(t => FireTime(slo, t)).ToList();
         var step = slo.TimeSliceWindow is { } slice
@@ -108,7 +111,7 @@ public static class TestWriter
     /// Timeslices: whole good slices, then whole bad slices from a slice boundary on. Each tier is checked one sample
     /// before the slice end at which it must fire (silent) and at it (firing): no partial slice ever counts.
     /// </summary>
-    private static void WriteSliceStepTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, List<TimeSpan> fireTimes, TimeSpan step, int prefix)
+    private void WriteSliceStepTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, List<TimeSpan> fireTimes, TimeSpan step, int prefix)
     {
         var badSamples = (int)Math.Ceiling((fireTimes.Max() + (slo.TimeSliceWindow!.Value * 3)) / step);
         var bad = Enumerable.Range(0, prefix + badSamples).Select(k => k >= prefix).ToArray();
@@ -163,7 +166,7 @@ public static class TestWriter
     /// Timeslices: every slice has bad samples, as many as a slice can hold and stay good. Counted per sample, the
     /// error ratio would be near 1 - timeSliceTarget; counted in slices it is 0, so nothing fires.
     /// </summary>
-    private static void WriteGoodSlicesWithBadHoursTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
+    private void WriteGoodSlicesWithBadHoursTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
     {
         var perSlice = (int)(slo.TimeSliceWindow!.Value / step);
         var badPerSlice = (int)Math.Floor((1m - slo.TimeSliceTarget!.Value) * perSlice) - 1;
@@ -200,7 +203,7 @@ public static class TestWriter
 
     private static TimeSpan Round(TimeSpan t) => TimeSpan.FromMinutes(Math.Max(1, Math.Round(t.TotalMinutes)));
 
-    private static void WriteStepTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, List<TimeSpan> fireTimes, TimeSpan step, int prefix)
+    private void WriteStepTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, List<TimeSpan> fireTimes, TimeSpan step, int prefix)
     {
         var badSamples = (int)Math.Ceiling(fireTimes.Max() * 1.5 / step) + 16;
         var bad = Enumerable.Range(0, prefix + badSamples).Select(k => k >= prefix).ToArray();
@@ -239,7 +242,7 @@ public static class TestWriter
         if (slo.Calendar is not null)
         {
             WriteExpr(b, $"slo:sli_error:ratio_calendar{IdMatcher(slo)}", step * (prefix - 1), "slo:sli_error:ratio_calendar",
-                [.. RuleWriter.IdLabels(slo), new("sloth_window", slo.Calendar.Unit)], "0");
+                [.. RuleWriter.IdLabels(slo), new("sloth_window", slo.Calendar.Unit.Text())], "0");
         }
     }
 
@@ -257,7 +260,7 @@ public static class TestWriter
         throw new InvalidOperationException($"tier {tier.Name}: expected {expected} near sample {k}: {simulator.TierAt(tier, k)}, all: {simulator.FiringAt(k)?.Count}");
     }
 
-    private static void WriteBelowThresholdTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
+    private void WriteBelowThresholdTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
     {
         var sampleOffset = slo.Sli.Kind == SliKind.CounterRatio ? 0 : 1;
         var rate = tiers.Min(t =>
@@ -286,7 +289,7 @@ public static class TestWriter
         }
     }
 
-    private static void WriteStaleTest(StringBuilder b, SloDefinition slo, TimeSpan step, int prefix)
+    private void WriteStaleTest(StringBuilder b, SloDefinition slo, TimeSpan step, int prefix)
     {
         var bad = new bool[prefix];
         var check = (step * (prefix - 1)) + TimeSpan.FromMinutes(5) + RuleWriter.StaleFor + TimeSpan.FromHours(1);
@@ -301,7 +304,7 @@ public static class TestWriter
         WriteAlert(b, RuleWriter.StaleLabels(slo), RuleWriter.StaleAnnotations(slo));
     }
 
-    private static void WriteLowVolumeTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
+    private void WriteLowVolumeTest(StringBuilder b, SloDefinition slo, IReadOnlyList<BurnTier> tiers, TimeSpan step, int prefix)
     {
         var length = prefix + (int)Math.Ceiling(tiers.Max(t => t.LongWindow) / step);
         // Each replica counts 60% of the minimum in the longest window: below it, but summed over the two replicas
@@ -329,7 +332,7 @@ public static class TestWriter
     /// A gauge ratio whose population stays one below the minimum is no evidence: all of it bad on both replicas
     /// (whose sum would pass the minimum) stays silent, and so does the stale alert, since the data is there.
     /// </summary>
-    private static void WriteLowPopulationTest(StringBuilder b, SloDefinition slo, TimeSpan step, int length)
+    private void WriteLowPopulationTest(StringBuilder b, SloDefinition slo, TimeSpan step, int length)
     {
         var sli = slo.Sli;
         var population = slo.MinEvents - 1m;
@@ -343,7 +346,7 @@ public static class TestWriter
     }
 
     /// <summary>A step test's name, input series, burn checks, and the error budget at the end of the healthy prefix.</summary>
-    private static void WriteStepTestHead(StringBuilder b, SloDefinition slo, string name, TimeSpan step, bool[] bad,
+    private void WriteStepTestHead(StringBuilder b, SloDefinition slo, string name, TimeSpan step, bool[] bad,
         SortedDictionary<int, IReadOnlyList<BurnTier>> checks, int prefix)
     {
         b.Append($"  - name: \"{name}\"\n");
@@ -359,13 +362,13 @@ public static class TestWriter
         WriteExpr(b, $"slo:error_budget:ratio{IdMatcher(slo)}", step * (prefix - 1), "slo:error_budget:ratio", RuleWriter.IdLabels(slo), Number(slo.ErrorBudget));
     }
 
-    private static void WriteSeries(StringBuilder b, SloDefinition slo, bool[] bad, int length)
+    private void WriteSeries(StringBuilder b, SloDefinition slo, bool[] bad, int length)
     {
         var sli = slo.Sli;
         switch (sli.Kind)
         {
             case SliKind.Threshold:
-                var higher = HigherIsBetter(sli.Op!);
+                var higher = sli.Op!.Value.HigherIsBetter();
                 var v = sli.Threshold!.Value;
                 var up = v > 0 ? v * 2 : v + 1;
                 var down = v > 0 ? v / 2 : v - 1;
@@ -391,16 +394,16 @@ public static class TestWriter
         }
     }
 
-    private static void WriteCounterPair(StringBuilder b, Selector part, Selector total, decimal[] parts, decimal[] totals) =>
+    private void WriteCounterPair(StringBuilder b, Selector part, Selector total, decimal[] parts, decimal[] totals) =>
         WriteParts(b, part, total, parts, totals);
 
     /// <summary>The part series and the total: when the part's selector is narrower, the total is completed by a sibling series.</summary>
-    private static void WriteParts(StringBuilder b, Selector part, Selector total, decimal[] parts, decimal[] totals)
+    private void WriteParts(StringBuilder b, Selector part, Selector total, decimal[] parts, decimal[] totals)
     {
         Series(b, part, parts);
         if (part.IsNarrowerThan(total))
         {
-            var sibling = ServedSeries.Sibling(part, total) ?? total with
+            var sibling = served.Sibling(part, total) ?? total with
             {
                 Matchers = [.. part.Matchers.Select(m => total.Matchers.Contains(m) ? m : new KeyValuePair<string, string>(m.Key, "other"))],
             };
@@ -422,9 +425,9 @@ public static class TestWriter
     /// every test proves that two replicas give the SLI of one. A recording rule's output (a name with a colon) has
     /// no replica: the rule aggregated it away.
     /// </summary>
-    private static void Series(StringBuilder b, Selector selector, decimal[] values)
+    private void Series(StringBuilder b, Selector selector, decimal[] values)
     {
-        foreach (var labels in ScrapedAs(ServedSeries.Complete(selector)))
+        foreach (var labels in ScrapedAs(served.Complete(selector)))
         {
             b.Append($"      - series: '{labels.Text}'\n        values: '{Encode(values)}'\n");
         }
@@ -465,7 +468,7 @@ public static class TestWriter
         return string.Join(' ', parts);
     }
 
-    private static void WriteBurnCheck(StringBuilder b, SloDefinition slo, TimeSpan at, IReadOnlyList<BurnTier> firing)
+    private void WriteBurnCheck(StringBuilder b, SloDefinition slo, TimeSpan at, IReadOnlyList<BurnTier> firing)
     {
         b.Append($"      - eval_time: {Durations.Format(at)}\n        alertname: {RuleWriter.BurnAlert}\n");
         if (firing.Count == 0)
@@ -481,7 +484,7 @@ public static class TestWriter
         }
     }
 
-    private static void WriteAlert(StringBuilder b, IEnumerable<KeyValuePair<string, string>> labels, IEnumerable<KeyValuePair<string, string>> annotations)
+    private void WriteAlert(StringBuilder b, IEnumerable<KeyValuePair<string, string>> labels, IEnumerable<KeyValuePair<string, string>> annotations)
     {
         b.Append("          - exp_labels:\n");
         foreach (var (k, v) in labels)
@@ -496,7 +499,7 @@ public static class TestWriter
         }
     }
 
-    private static void WriteExpr(StringBuilder b, string expression, TimeSpan at, string metric, IEnumerable<KeyValuePair<string, string>> labels, string value)
+    private void WriteExpr(StringBuilder b, string expression, TimeSpan at, string metric, IEnumerable<KeyValuePair<string, string>> labels, string value)
     {
         var labelText = string.Join(", ", labels.Select(l => $"{l.Key}=\"{l.Value}\""));
         b.Append($"      - expr: '{expression}'\n        eval_time: {Durations.Format(at)}\n        exp_samples:\n");

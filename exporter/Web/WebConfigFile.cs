@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using SaasExporter.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +11,10 @@ namespace SaasExporter.Web;
 /// <summary>TLS for the HTTP server: a certificate and its private key, both PEM files.</summary>
 public sealed record TlsSettings(string CertFile, string KeyFile)
 {
-    public X509Certificate2 LoadCertificate() => X509Certificate2.CreateFromPemFile(CertFile, KeyFile);
+    /// <summary>Both PEM files read as configuration files (regular, at most 1 MiB): a FIFO as cert_file cannot hang the start.</summary>
+    public X509Certificate2 LoadCertificate() => X509Certificate2.CreateFromPem(Pem(CertFile), Pem(KeyFile));
+
+    private static string Pem(string path) => ConfigurationFile.Read(path, out var text) is { } reason ? throw new IOException(reason) : text;
 }
 
 /// <summary>The HTTP surface's security settings; an empty config (no TLS, no users) serves plain, open HTTP.</summary>
@@ -29,6 +34,9 @@ public sealed record WebConfigLoad(WebConfig? Config, IReadOnlyList<string> Erro
 /// </summary>
 public static partial class WebConfigFile
 {
+    /// <summary>The costliest bcrypt hash accepted: one check at cost 14 takes about a second.</summary>
+    public const int MaxBcryptCost = 14;
+
     private static readonly string[] TopKeys = ["tls_server_config", "basic_auth_users"];
     private static readonly string[] TlsKeys = ["cert_file", "key_file"];
 
@@ -39,22 +47,9 @@ public static partial class WebConfigFile
 
     public static WebConfigLoad Load(string path)
     {
-        if (Directory.Exists(path))
-        {
-            return new WebConfigLoad(null, [$"{path}: cannot read the web config file: it is a directory"]);
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return new WebConfigLoad(null, [$"{path}: cannot read the web config file: {FirstLine(e.Message)}"]);
-        }
-
-        return Parse(path, text, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        return ConfigurationFile.TryReadText(path, "web config file", out var text, out var error)
+            ? Parse(path, text, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".")
+            : new WebConfigLoad(null, [error]);
     }
 
     public static WebConfigLoad Parse(string path, string text, string baseDirectory)
@@ -162,6 +157,15 @@ public static partial class WebConfigFile
             {
                 // The value is never echoed: a user may have pasted a clear-text password here by mistake.
                 error(hashNode, $"basic_auth_users.{name}", "is not a bcrypt hash ($2a$, $2b$ or $2y$, cost 10-31, 60 characters; make one with htpasswd -nBC 10 \"\" | tr -d ':\\n')");
+                continue;
+            }
+
+            var cost = int.Parse(hash.AsSpan(4, 2), NumberStyles.None, CultureInfo.InvariantCulture);
+            if (cost > MaxBcryptCost)
+            {
+                // Every failed login costs one check at this cost: above 14 (about 1 s a check) a handful of bad
+                // passwords a second saturates the CPU.
+                error(hashNode, $"basic_auth_users.{name}", $"has bcrypt cost {cost}, above the maximum {MaxBcryptCost}; make a cheaper hash with htpasswd -nBC 12 \"\" | tr -d ':\\n'");
                 continue;
             }
 

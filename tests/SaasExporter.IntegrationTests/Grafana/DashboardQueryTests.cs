@@ -79,7 +79,7 @@ public sealed partial class DashboardQueryTests(MonitoringStackFixture stack, IT
     private static Dictionary<(string, string, string, string), string> BudgetNotYetCounted()
     {
         var compiled = SloGenerator.Generate(Repository.Root, Path.Combine("prometheus", "slos"), Path.Combine("prometheus", "rules", "slo"),
-            Path.Combine("prometheus", "tests", "slo"));
+            Path.Combine("prometheus", "tests", "slo"), ExporterServedSeries.Value);
         var empty = new Dictionary<(string, string, string, string), string>();
         foreach (var (slo, _) in compiled.Slos.Where(s => s.Slo.TimeSliceWindow is not null || s.Slo.BusinessDays))
         {

@@ -37,6 +37,15 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
             ThrowawayCertificate.Create(expired.FullName, notAfter: TimeProvider.System.GetUtcNow().AddDays(-1));
             Write("web-key-mismatch.yml", "tls_server_config:\n  cert_file: good/cert.pem\n  key_file: other/key.pem\n");
             Write("web-expired.yml", "tls_server_config:\n  cert_file: expired/cert.pem\n  key_file: expired/key.pem\n");
+            Write("web-costly.yml", "basic_auth_users:\n  prometheus: $2y$15$" + new string('a', 53) + "\n");
+            Write("collectors-two-days.yml", "collectors:\n  - name: c\n    interval: 2d\n    sql: SELECT 1 AS v\n    metrics: [{name: c_value, help: h, value: v}]\n");
+            Write("collectors-two-line-help.yml", "collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: c_value\n        value: v\n        help: |\n          one\n          # TYPE forged counter\n");
+            Write("web-fifo-cert.yml", "tls_server_config:\n  cert_file: fifo\n  key_file: good/key.pem\n");
+            Write("too-large.yml", "# " + new string('x', 1024 * 1024) + "\n");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(Directory, "fifo")]))
+            {
+                mkfifo.WaitForExit();
+            }
         }
 
         public string Directory { get; }
@@ -50,7 +59,7 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
     {
         // Types
         { "type: whole number", ["--PowerUserMinDays=many"], "PowerUserMinDays = 'many': not a valid whole number" },
-        { "type: duration", ["--Collectors:engagement:Interval=soon"], "Collectors:engagement:Interval = 'soon': not a valid duration (hh:mm:ss, for example 00:01:00)" },
+        { "type: duration", ["--Collectors:engagement:Interval=soon"], "Collectors:engagement:Interval = 'soon': not a valid duration (for example 30s, 5m, 1h or 00:05:00)" },
         { "type: boolean", ["--Collectors:engagement:Enabled=maybe"], "Collectors:engagement:Enabled = 'maybe': not a valid boolean (true or false)" },
         { "type: instant", ["--AsOf=yesterday"], "AsOf = 'yesterday': not a valid ISO-8601 instant (for example 2026-11-01T00:00:00Z)" },
         { "type: number for an enum", ["--EventMetrics:Source=1"], "EventMetrics:Source = '1': not a valid value (sql or incremental)" },
@@ -59,6 +68,7 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         { "type: value for a section", ["--AccountHealth=strict"], "AccountHealth: is a section, not a value" },
         // Ranges
         { "range: power user days", ["--PowerUserMinDays=99"], "PowerUserMinDays = 99: must be between 1 and 30" },
+        { "range: interval in the duration grammar", ["--Collectors:retention:Interval=2d"], "Collectors:retention:Interval = 2.00:00:00: must be between 00:00:01 and 1.00:00:00" },
         { "range: zero interval", ["--Collectors:retention:Interval=00:00:00"], "Collectors:retention:Interval = 00:00:00: must be between 00:00:01 and 1.00:00:00" },
         { "range: pool size", ["--Database:MaxPoolSize=0"], "Database:MaxPoolSize = 0: must be between 1 and 32" },
         { "range: connect timeout", ["--Database:ConnectTimeout=00:10:00"], "Database:ConnectTimeout = 00:10:00: must be between 00:00:01 and 00:05:00" },
@@ -96,6 +106,16 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         { "web config key file missing", ["--WebConfigFile={dir}/web-no-key.yml"], "WebConfigFile: {dir}/web-no-key.yml:2: tls_server_config: both cert_file and key_file are required" },
         { "web config unreadable certificate", ["--WebConfigFile={dir}/web-missing-cert.yml"], "WebConfigFile: {dir}/web-missing-cert.yml:2: tls_server_config: cannot load the certificate 'nowhere.pem' with the key 'nowhere-key.pem': Could not find file '{dir}/nowhere.pem'." },
         { "web config key of another certificate", ["--WebConfigFile={dir}/web-key-mismatch.yml"], "WebConfigFile: {dir}/web-key-mismatch.yml:2: tls_server_config: cannot load the certificate 'good/cert.pem' with the key 'other/key.pem': The provided key does not match the public key for this certificate." },
+        { "collector file is a FIFO", ["--CustomCollectorsFile={dir}/fifo"], "CustomCollectorsFile: {dir}/fifo: cannot read the custom collector file: it is not a regular file (it is a FIFO)" },
+        { "collector file is /dev/zero", ["--CustomCollectorsFile=/dev/zero"], "CustomCollectorsFile: /dev/zero: cannot read the custom collector file: it is not a regular file (it is a character device)" },
+        { "collector file over 1 MiB", ["--CustomCollectorsFile={dir}/too-large.yml"], "CustomCollectorsFile: {dir}/too-large.yml: cannot read the custom collector file: it is larger than 1 MiB" },
+        { "collector interval over a day", ["--CustomCollectorsFile={dir}/collectors-two-days.yml"], "CustomCollectorsFile: {dir}/collectors-two-days.yml:3: collector 'c': interval: '2d' is longer than 1d, the longest collector interval" },
+        { "collector help of two lines", ["--CustomCollectorsFile={dir}/collectors-two-line-help.yml"], "CustomCollectorsFile: {dir}/collectors-two-line-help.yml:7: collector 'c': metric 'c_value': help: contains a line break or another control character: HELP text is one line" },
+        { "web config is a FIFO", ["--WebConfigFile={dir}/fifo"], "WebConfigFile: {dir}/fifo: cannot read the web config file: it is not a regular file (it is a FIFO)" },
+        { "web config is /dev/zero", ["--WebConfigFile=/dev/zero"], "WebConfigFile: /dev/zero: cannot read the web config file: it is not a regular file (it is a character device)" },
+        { "web config over 1 MiB", ["--WebConfigFile={dir}/too-large.yml"], "WebConfigFile: {dir}/too-large.yml: cannot read the web config file: it is larger than 1 MiB" },
+        { "web config certificate is a FIFO", ["--WebConfigFile={dir}/web-fifo-cert.yml"], "WebConfigFile: {dir}/web-fifo-cert.yml:2: tls_server_config: cannot load the certificate 'fifo' with the key 'good/key.pem': it is not a regular file (it is a FIFO)" },
+        { "web config bcrypt cost above 14", ["--WebConfigFile={dir}/web-costly.yml"], "WebConfigFile: {dir}/web-costly.yml:2: basic_auth_users.prometheus: has bcrypt cost 15, above the maximum 14; make a cheaper hash with htpasswd -nBC 12 \"\" | tr -d ':\\n'" },
         { "web config expired certificate", ["--WebConfigFile={dir}/web-expired.yml"], "WebConfigFile: {dir}/web-expired.yml:2: tls_server_config.cert_file: 'expired/cert.pem' expired on {expired}" },
     };
 
@@ -113,5 +133,20 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         Assert.Equal($"saas-exporter: config: {Fill(expected)}", Assert.Single(result.StderrLines));
         Assert.Empty(result.Stdout);
         Assert.DoesNotContain(Password, result.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A FIFO blocks an open forever and /dev/zero never ends: both are refused before the file is opened.</summary>
+    [Theory]
+    [InlineData("--CustomCollectorsFile={dir}/fifo")]
+    [InlineData("--WebConfigFile=/dev/zero")]
+    public async Task Check_WithASpecialFileAsConfigurationFile_FailsInSeconds(string argument)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await ExporterProcess.RunAsync(
+            ["check", "--Database:ConnectionString=Host=127.0.0.1;Port=1", argument.Replace("{dir}", _files.Directory, StringComparison.Ordinal)]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("it is not a regular file", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }

@@ -9,7 +9,7 @@ public sealed class SloGenerationTests
     [Fact]
     public void GeneratedFiles_MatchTheCommittedOnes()
     {
-        var result = SloGenerator.Generate(Repository.Root, SloCommand.DefaultInput, SloCommand.DefaultRules, SloCommand.DefaultTests);
+        var result = SloGenerator.Generate(Repository.Root, SloCommand.DefaultInput, SloCommand.DefaultRules, SloCommand.DefaultTests, ExporterServedSeries.Value);
 
         Assert.Empty(result.Diagnostics.Errors);
         var stale = SloCommand.Differences(Repository.PathOf(SloCommand.DefaultRules), result.Rules)
@@ -21,7 +21,7 @@ public sealed class SloGenerationTests
     [Fact]
     public void EverySeedSlo_HasATierThatCanFire()
     {
-        var result = SloGenerator.Generate(Repository.Root, SloCommand.DefaultInput, SloCommand.DefaultRules, SloCommand.DefaultTests);
+        var result = SloGenerator.Generate(Repository.Root, SloCommand.DefaultInput, SloCommand.DefaultRules, SloCommand.DefaultTests, ExporterServedSeries.Value);
 
         Assert.Equal(26, result.Slos.Count);
         Assert.All(result.Slos, s => Assert.Contains(s.Tiers, t => t.Factor * s.Slo.ErrorBudget < 1));

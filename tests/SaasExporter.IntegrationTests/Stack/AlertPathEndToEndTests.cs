@@ -34,7 +34,7 @@ public sealed class AlertPathEndToEndTests(ITestOutputHelper output)
         _ = PrometheusServer.BinaryPath;
         _ = AlertmanagerServer.BinaryPath;
         var variant = SloGenerator.Generate(Repository.Root, Path.Combine("tests", "SaasExporter.IntegrationTests", "Stack", "slos"),
-            Path.Combine("prometheus", "rules", "slo"), Path.Combine("prometheus", "tests", "slo"));
+            Path.Combine("prometheus", "rules", "slo"), Path.Combine("prometheus", "tests", "slo"), ExporterServedSeries.Value);
         Assert.True(variant.Diagnostics.Errors.Count == 0, string.Join("; ", variant.Diagnostics.Errors));
         var activationRules = Assert.Single(variant.Rules).Value;
 

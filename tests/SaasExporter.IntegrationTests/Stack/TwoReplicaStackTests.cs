@@ -58,7 +58,7 @@ public sealed class TwoReplicaStackTests(MonitoringStackFixture stack)
     public async Task EverySlo_HasEveryInputAndAnSliValue()
     {
         var compiled = SloGenerator.Generate(Repository.Root, Path.Combine("prometheus", "slos"), Path.Combine("prometheus", "rules", "slo"),
-            Path.Combine("prometheus", "tests", "slo"));
+            Path.Combine("prometheus", "tests", "slo"), ExporterServedSeries.Value);
         Assert.Empty(compiled.Diagnostics.Errors);
         Assert.NotEmpty(compiled.Slos);
 

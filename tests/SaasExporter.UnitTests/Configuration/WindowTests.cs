@@ -25,5 +25,8 @@ public sealed class WindowTests
     [InlineData("-1d")]
     [InlineData("1.5d")]
     [InlineData("")]
+    [InlineData("3651d")]
+    [InlineData("30s")]
+    [InlineData("1M")]
     public void TryParse_Rejects(string text) => Assert.False(Window.TryParse(text, out _));
 }

@@ -127,6 +127,14 @@ public sealed class CustomCollectorFileTests
         "custom.yml:7: collector 'c': metric 'm': value: column 'v' cannot be both the value and a label")]
     [InlineData("collectors:\n  - sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
         "custom.yml:2: collector '#1': name: is required")]
+    [InlineData("collectors:\n  - name: c\n    interval: 2d\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
+        "custom.yml:3: collector 'c': interval: '2d' is longer than 1d, the longest collector interval")]
+    [InlineData("collectors:\n  - name: c\n    interval: 1d\n    timeout: 2h\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
+        "custom.yml:4: collector 'c': timeout: '2h' is longer than 1h, the longest collector timeout")]
+    [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        value: v\n        help: |\n          one\n          # TYPE m counter",
+        "custom.yml:7: collector 'c': metric 'm': help: contains a line break or another control character: HELP text is one line")]
+    [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        value: v\n        help: \"a\\rb\"",
+        "custom.yml:7: collector 'c': metric 'm': help: contains a line break or another control character: HELP text is one line")]
     public void MalformedFile_GivesOneLineAndNoCollector(string yaml, string expected)
     {
         var load = Parse(yaml);

@@ -14,7 +14,7 @@ public sealed class BurnRatePlannerTests
         var tiers = BurnRatePlanner.DefaultTiers(TimeSpan.FromDays(days));
 
         Assert.Equal([fast, slow], tiers.Select(BurnRatePlanner.Describe));
-        Assert.Equal(["ticket", "ticket"], tiers.Select(t => t.Severity));
+        Assert.Equal([Severity.Ticket, Severity.Ticket], tiers.Select(t => t.Severity));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class BurnRatePlannerTests
     {
         var good = SelectorParser.Parse("saas_activation_activated_users")!;
         var total = SelectorParser.Parse("saas_activation_cohort_users")!;
-        return new SloDefinition("x.yaml", "s", "s", "", "saas-crm", "product", period, "p", null, "Timeslices", 0.75m, 0.6m, slice,
+        return new SloDefinition("x.yaml", "s", "s", "", "saas-crm", "product", period, "p", null, BudgetingMethod.Timeslices, 0.75m, 0.6m, slice,
             new SliDefinition(SliKind.GaugeRatio, null, null, null, good, null, total), [], 10);
     }
 

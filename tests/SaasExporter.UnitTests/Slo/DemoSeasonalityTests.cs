@@ -120,7 +120,7 @@ public sealed partial class DemoSeasonalityTests
             Directory.CreateDirectory(Path.Combine(work.FullName, "slos"));
             File.WriteAllText(Path.Combine(work.FullName, "slos", "user-engagement.yaml"),
                 source.Replace(annotation, $"{OpenSloReader.BusinessDaysAnnotation}: \"false\"", StringComparison.Ordinal));
-            var result = SloGenerator.Generate(work.FullName, "slos", "rules", "tests");
+            var result = SloGenerator.Generate(work.FullName, "slos", "rules", "tests", ExporterServedSeries.Value);
             Assert.Empty(result.Diagnostics.Errors);
             return (shipped, result.Rules["dau-mau-ratio.yml"]);
         }

@@ -18,7 +18,7 @@ namespace SaasExporter.UnitTests.Slo;
 public sealed partial class GeneratedTestInputsTests
 {
     private static readonly Lazy<SloGenerator.Result> Shipped = new(() =>
-        SloGenerator.Generate(RepositoryRoot.Path, "prometheus/slos", "prometheus/rules/slo", "prometheus/tests/slo"));
+        SloGenerator.Generate(RepositoryRoot.Path, "prometheus/slos", "prometheus/rules/slo", "prometheus/tests/slo", ExporterServedSeries.Value));
 
     private static readonly Lazy<Dictionary<string, Served>> Catalogue = new(BuildCatalogue);
 

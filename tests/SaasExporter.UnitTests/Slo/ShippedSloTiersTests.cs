@@ -52,25 +52,25 @@ public sealed class ShippedSloTiersTests
     {
         var slo = Shipped.Value.Slos.Single(s => s.Slo.Name == name);
 
-        Assert.Equal(expected, string.Join(", ", slo.Tiers.Select(t => $"{t.Name} {BurnRatePlanner.Describe(t)} {t.Severity}")));
+        Assert.Equal(expected, string.Join(", ", slo.Tiers.Select(t => $"{t.Name} {BurnRatePlanner.Describe(t)} {t.Severity.Text()}")));
     }
 
     [Fact]
     public void Generate_ShippedSlos_OnlyTheOptedInSloPagesAndNoBusinessSloDoes()
     {
-        var paging = Shipped.Value.Slos.Where(s => s.Tiers.Any(t => t.Severity == "page")).Select(s => s.Slo.Name);
+        var paging = Shipped.Value.Slos.Where(s => s.Tiers.Any(t => t.Severity == Severity.Page)).Select(s => s.Slo.Name);
 
         Assert.Equal(26, Shipped.Value.Slos.Count);
         Assert.Equal(["exporter-poll-success"], paging);
-        Assert.DoesNotContain(Shipped.Value.Slos, s => s.Slo.Team == "product" && s.Tiers.Any(t => t.Severity == "page"));
+        Assert.DoesNotContain(Shipped.Value.Slos, s => s.Slo.Team == "product" && s.Tiers.Any(t => t.Severity == Severity.Page));
     }
 
     [Fact]
     public void Generate_SloWithoutAlertPolicies_GetsTicketTiersOnly()
     {
-        Assert.All(BurnRatePlanner.DefaultTiers(TimeSpan.FromDays(30)), t => Assert.Equal("ticket", t.Severity));
+        Assert.All(BurnRatePlanner.DefaultTiers(TimeSpan.FromDays(30)), t => Assert.Equal(Severity.Ticket, t.Severity));
     }
 
     private static readonly Lazy<SloGenerator.Result> Shipped = new(() =>
-        SloGenerator.Generate(RepositoryRoot.Path, "prometheus/slos", "prometheus/rules/slo", "prometheus/tests/slo"));
+        SloGenerator.Generate(RepositoryRoot.Path, "prometheus/slos", "prometheus/rules/slo", "prometheus/tests/slo", ExporterServedSeries.Value));
 }

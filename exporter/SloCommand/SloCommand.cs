@@ -54,7 +54,7 @@ internal static class SloCommand
             }
         }
 
-        var result = SloGenerator.Generate(baseDirectory, input, rules, tests);
+        var result = SloGenerator.Generate(baseDirectory, input, rules, tests, ExporterServedSeries.Value);
         if (catalogue && result.Diagnostics.Errors.Count == 0)
         {
             var errors = SliCatalogueCheck.Run(result, exporterSettings, Path.GetDirectoryName(Path.Combine(baseDirectory, rules))!);
@@ -94,7 +94,7 @@ internal static class SloCommand
         SloGenerator.WriteDirectory(Path.Combine(baseDirectory, tests), result.Tests);
         foreach (var (slo, tiers) in result.Slos)
         {
-            output.WriteLine($"{slo.Name}: {string.Join(", ", tiers.Select(t => $"{t.Name} {BurnRatePlanner.Describe(t)} ({t.Severity})"))}");
+            output.WriteLine($"{slo.Name}: {string.Join(", ", tiers.Select(t => $"{t.Name} {BurnRatePlanner.Describe(t)} ({t.Severity.Text()})"))}");
         }
 
         output.WriteLine($"ok: {result.Slos.Count} SLOs -> {result.Rules.Count} rule files in {rules}, {result.Tests.Count} test files in {tests}");
