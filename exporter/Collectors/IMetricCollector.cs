@@ -14,7 +14,7 @@ public interface IMetricCollector
     /// <summary>The metric families this collector owns; it may only emit samples of these.</summary>
     IReadOnlyList<MetricFamily> Families { get; }
 
-    /// <summary>Contract relations (METRICS.md section 2) the SQL reads.</summary>
+    /// <summary>Contract relations (docs/contract.md, Relations) the SQL reads.</summary>
     IReadOnlyList<string> Relations { get; }
 
     Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken);

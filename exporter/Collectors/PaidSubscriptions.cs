@@ -1,7 +1,7 @@
 namespace SaasExporter.Collectors;
 
 /// <summary>
-/// The subscription rows every revenue definition reads (METRICS.md section 2), as common table expressions shared by
+/// The subscription rows every revenue definition reads (docs/contract.md, subscriptions), as common table expressions shared by
 /// the revenue and acquisition collectors so the rule lives once:
 /// <list type="bullet">
 /// <item><c>subscription_rejections(reason, row_count)</c>: rows that break the contract, one reason per row, checked in

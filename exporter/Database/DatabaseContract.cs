@@ -1,6 +1,6 @@
 namespace SaasExporter.Database;
 
-/// <summary>The relations of METRICS.md section 2 the exporter reads, with the column types it accepts.</summary>
+/// <summary>The relations the exporter reads (docs/contract.md, Relations), with the column types it accepts.</summary>
 public static class DatabaseContract
 {
     public enum ColumnKind { Integer, Timestamptz, Text, Boolean, Numeric, Date }

@@ -1,4 +1,4 @@
--- The reference product database: every relation of METRICS.md section 2 plus the demo CRM's own tables.
+-- The reference product database: every relation of docs/contract.md (Relations) plus the demo CRM's own tables.
 -- Applied by `saas-exporter demo seed` inside the configured schema (search_path). Idempotent.
 CREATE TABLE IF NOT EXISTS accounts (
     account_id  bigint PRIMARY KEY,

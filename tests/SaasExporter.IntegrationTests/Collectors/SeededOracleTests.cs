@@ -6,7 +6,7 @@ namespace SaasExporter.IntegrationTests.Collectors;
 
 /// <summary>
 /// Every engagement and activation series served on /metrics for a seeded scale-1 database (about 10k users and 1M
-/// events) equals a plain C# computation of its METRICS.md definition over the same rows.
+/// events) equals a plain C# computation of its definition (README, Metrics served now) over the same rows.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SeededOracleTests(PostgresFixture postgres)

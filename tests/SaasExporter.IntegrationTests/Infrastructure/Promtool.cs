@@ -6,7 +6,7 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 public static class Promtool
 {
     /// <summary>
-    /// Lint findings caused by names that ../shared/METRICS.md fixes, and only those: promlint reads the "days" in
+    /// Lint findings caused by names that docs/contract.md fixes, and only those: promlint reads the "days" in
     /// saas_active_days_users and crm_sales_cycle_days as a unit, and wants a quantile label only on summaries, while the contract serves
     /// precomputed quantiles as gauges. Everything else (a parse error, any other lint problem) fails the test.
     /// </summary>

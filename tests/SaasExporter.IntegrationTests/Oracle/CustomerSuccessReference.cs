@@ -3,7 +3,7 @@ using Npgsql;
 namespace SaasExporter.IntegrationTests.Oracle;
 
 /// <summary>
-/// The customer-success definitions (METRICS.md section 3, "Customer success", with the choices the README documents)
+/// The customer-success definitions (README, Metrics served now, the customer-success rows, with the choices the README documents)
 /// computed the obvious way in C#, over rows read back with plain SELECTs: an oracle that shares no SQL and no code with
 /// the support and survey collectors.
 /// </summary>

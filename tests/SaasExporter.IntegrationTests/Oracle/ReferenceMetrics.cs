@@ -1,7 +1,7 @@
 namespace SaasExporter.IntegrationTests.Oracle;
 
 /// <summary>
-/// METRICS.md definitions computed the obvious way in C#, over rows read back from the database: an oracle that
+/// The definitions of README's Metrics served now, computed the obvious way in C#, over rows read back from the database: an oracle that
 /// shares no SQL and no code with the collectors.
 /// </summary>
 public sealed class ReferenceMetrics(ProductRows rows, DateTimeOffset now, TimeZoneInfo zone, IReadOnlySet<string> excluded)

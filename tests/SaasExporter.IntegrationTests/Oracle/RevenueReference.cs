@@ -3,7 +3,7 @@ using Npgsql;
 namespace SaasExporter.IntegrationTests.Oracle;
 
 /// <summary>
-/// The revenue and acquisition definitions (METRICS.md section 3, "Revenue and customers", with the choices the
+/// The revenue and acquisition definitions (README, Metrics served now, the revenue rows, with the choices the
 /// README documents) computed the obvious way in C# with decimal arithmetic, over rows read back with plain SELECTs:
 /// an oracle that shares no SQL and no code with the collectors.
 /// </summary>
