@@ -16,9 +16,6 @@ using SaasExporter.Publishing;
 
 namespace SaasExporter.Hosting;
 
-/// <summary>A collector known before any collector is built: configuration binding and validation need the list.</summary>
-public sealed record KnownCollector(string Name, CollectorSchedule DefaultSchedule);
-
 public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddExporterOptions(this IServiceCollection services, IConfiguration configuration)
