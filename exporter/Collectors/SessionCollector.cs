@@ -42,7 +42,7 @@ internal sealed class SessionCollector : IMetricCollector, ICollectorDefinition
         """;
 
     private static readonly MetricFamily SessionsPerUser = new("saas_sessions_per_user",
-        "Quantile over active users of their number of sessions in the window (30-minute inactivity gap).", "window", "quantile");
+        "Quantile over active users of their number of sessions in the window (a gap of SessionGap, 30 minutes by default, starts a new session).", "window", "quantile");
     private static readonly MetricFamily SessionDuration = new("saas_session_duration_seconds",
         "Quantile of session duration (last minus first event) over sessions in the window.", "window", "quantile");
 

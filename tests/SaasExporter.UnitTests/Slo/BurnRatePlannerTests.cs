@@ -60,22 +60,4 @@ public sealed class BurnRatePlannerTests
         return new SloDefinition("x.yaml", "s", "s", "", "saas-crm", "product", period, "p", null, BudgetingMethod.Timeslices, 0.75m, 0.6m, slice,
             new SliDefinition(SliKind.GaugeRatio, null, null, null, good, null, total), [], 10);
     }
-
-    [Fact]
-    public void Selector_WithEqualityMatchers_IsSortedAndNarrowerThanItsParent()
-    {
-        var good = SelectorParser.Parse("runs_total{result=\"success\", collector=\"a\"}")!;
-        var total = SelectorParser.Parse("runs_total{collector=\"a\"}")!;
-
-        Assert.Equal("runs_total{collector=\"a\", result=\"success\"}", good.Text);
-        Assert.True(good.IsNarrowerThan(total));
-        Assert.Null(SelectorParser.Parse("sum(runs_total)"));
-        Assert.Null(SelectorParser.Parse("runs_total{result=~\"s.*\"}"));
-    }
-
-    [Fact]
-    public void Encode_UsesPromtoolExpandingNotation()
-    {
-        Assert.Equal("1x2 0 1000+10x3", TestWriter.Encode([1, 1, 1, 0, 1000, 1010, 1020, 1030]));
-    }
 }

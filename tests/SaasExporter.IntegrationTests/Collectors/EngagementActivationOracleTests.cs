@@ -9,7 +9,7 @@ namespace SaasExporter.IntegrationTests.Collectors;
 /// events) equals a plain C# computation of its definition (README, Metrics served now) over the same rows.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class SeededOracleTests(PostgresFixture postgres)
+public sealed class EngagementActivationOracleTests(PostgresFixture postgres)
 {
     public static TheoryData<string, string> Evaluations => new()
     {

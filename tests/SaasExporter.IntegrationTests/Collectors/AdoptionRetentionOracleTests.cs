@@ -9,7 +9,7 @@ namespace SaasExporter.IntegrationTests.Collectors;
 /// computation of their definitions over all rows, whole history included.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class CatalogueOracleTests(PostgresFixture postgres)
+public sealed class AdoptionRetentionOracleTests(PostgresFixture postgres)
 {
     public static TheoryData<string, string> Evaluations => new()
     {
