@@ -42,7 +42,7 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
         var role = $"exporter_{Guid.NewGuid():N}"[..24];
         var password = Guid.NewGuid().ToString("N");
         var database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
-        await PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        await postgres.Cluster.PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
         var asRole = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Password = password }.ConnectionString;
 
         var check = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
@@ -100,7 +100,7 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
         var role = $"exporter_{Guid.NewGuid():N}"[..24];
         var password = Guid.NewGuid().ToString("N");
         var database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
-        await PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        await postgres.Cluster.PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
         await using (var owner = new NpgsqlConnection(db.ConnectionString))
         {
             await owner.ExecuteAsync($"GRANT INSERT ON events TO {role}; GRANT DELETE ON accounts TO {role}; GRANT pg_signal_backend, pg_read_server_files TO {role}");
@@ -108,7 +108,7 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
 
         var asRole = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Password = password }.ConnectionString;
         var before = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
-        await PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        await postgres.Cluster.PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
         var after = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
 
         Assert.True(before.ExitCode == 0, before.Stderr);
@@ -139,21 +139,6 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
         {
             return e.SqlState;
         }
-    }
-
-    private async Task PsqlAsync(string database, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(postgres.Cluster.Psql,
-            ["-X", "-q", "-h", "127.0.0.1", "-p", postgres.Cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", database, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var psql = Process.Start(start)!;
-        var stdout = psql.StandardOutput.ReadToEndAsync();
-        var stderr = await psql.StandardError.ReadToEndAsync();
-        await psql.WaitForExitAsync();
-        Assert.True(psql.ExitCode == 0 && stderr.Length == 0, $"psql exited {psql.ExitCode}: {stderr}{await stdout}");
     }
 
     [GeneratedRegex(@"c\.relname IN \(([^)]*)\)")]

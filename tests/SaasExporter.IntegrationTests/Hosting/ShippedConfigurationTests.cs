@@ -20,6 +20,8 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
     private const string ScrapePassword = "scrape-secret";
     private const string ViewSchema = "saas_metrics";
     private const string ViewRole = "saas_exporter_views";
+    private const string ShippedRole = "saas_exporter_shipped";
+    private const string ShippedRolePassword = "shipped-secret";
 
     private static readonly string[] BuiltInCollectors =
         ["account_health", "acquisition", "activation", "adoption", "engagement", "resurrection", "retention", "revenue", "sessions", "support", "surveys"];
@@ -84,7 +86,7 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         var settings = Settings(row);
         var database = await ShippedDemo.DatabaseAsync(postgres);
         var schema = settings.Any(s => s == $"--Database:Schema={ViewSchema}") ? ViewSchema : "public";
-        var connection = $"--Database:ConnectionString={(schema == ViewSchema ? await ViewsAsync(database) : database)}";
+        var connection = $"--Database:ConnectionString={(schema == ViewSchema ? await ViewsAsync(database) : await LeastPrivilegeAsync(database))}";
         var custom = settings.Any(s => s.StartsWith("--CustomCollectorsFile=", StringComparison.Ordinal));
         string[] expected = [.. BuiltInCollectors, .. custom ? CrmCollectors : []];
 
@@ -117,6 +119,19 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(40)));
         var noisy = server.Output.Split('\n').Where(l => Regex.IsMatch(l, @"^\s*(fail|crit|warn)|Exception|saas-exporter: ")).ToList();
         Assert.True(noisy.Count == 0, $"{row}: serve printed problems:\n{string.Join('\n', noisy)}");
+    }
+
+    /// <summary>
+    /// The role users are told to run the exporter as: exporter/Database/exporter-role.sql through psql, plus SELECT on
+    /// the demo CRM's tables its custom collectors read (as compose grants them); returns that role's connection string.
+    /// </summary>
+    private async Task<string> LeastPrivilegeAsync(string database)
+    {
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database!;
+        await postgres.Cluster.PsqlAsync(name, "-v", $"role={ShippedRole}", "-v", $"password={ShippedRolePassword}",
+            "-f", Repository.PathOf("exporter", "Database", "exporter-role.sql"));
+        await postgres.Cluster.PsqlAsync(name, "-c", $"GRANT SELECT ON deals, contacts TO {ShippedRole}");
+        return new Npgsql.NpgsqlConnectionStringBuilder(database) { Username = ShippedRole, Password = ShippedRolePassword }.ConnectionString;
     }
 
     /// <summary>

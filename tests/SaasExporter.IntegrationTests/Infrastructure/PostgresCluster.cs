@@ -28,6 +28,23 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>The psql client of the same installation as the server.</summary>
     public string Psql => Path.Combine(_bin, "psql");
 
+    /// <summary>Runs psql as postgres against <paramref name="database"/>; fails the test on any error output.</summary>
+    public async Task<string> PsqlAsync(string database, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Psql,
+            ["-X", "-q", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", database, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var psql = Process.Start(start)!;
+        var stdout = psql.StandardOutput.ReadToEndAsync();
+        var stderr = await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        Assert.True(psql.ExitCode == 0 && stderr.Length == 0, $"psql exited {psql.ExitCode}: {stderr}{await stdout}");
+        return await stdout;
+    }
+
     private string DataDirectory => Path.Combine(_root, "data");
 
     public string ConnectionString(string database) =>
