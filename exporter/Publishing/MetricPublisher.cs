@@ -49,18 +49,19 @@ public sealed class MetricPublisher
             }
 
             _owners[family.Name] = collector.Name;
+            var help = ExpositionText.EscapeHelp(family.Help);
             switch (family.Type)
             {
                 case MetricType.Counter:
-                    _counters[family.Name] = _factory.CreateCounter(family.Name, family.Help, family.LabelNames,
+                    _counters[family.Name] = _factory.CreateCounter(family.Name, help, family.LabelNames,
                         new CounterConfiguration { SuppressInitialValue = true });
                     break;
                 case MetricType.Histogram:
-                    _histograms[family.Name] = _factory.CreateHistogram(family.Name, family.Help, family.LabelNames,
+                    _histograms[family.Name] = _factory.CreateHistogram(family.Name, help, family.LabelNames,
                         new HistogramConfiguration { SuppressInitialValue = true, Buckets = [.. family.Buckets] });
                     break;
                 default:
-                    _gauges[family.Name] = _factory.CreateGauge(family.Name, family.Help, family.LabelNames,
+                    _gauges[family.Name] = _factory.CreateGauge(family.Name, help, family.LabelNames,
                         new GaugeConfiguration { SuppressInitialValue = true });
                     break;
             }

@@ -10,7 +10,7 @@ namespace SaasExporter.UnitTests.Publishing;
 
 /// <summary>
 /// Issue 23 item 2: a custom collector at max_series (100k) once took 23-27 s per publish (every old label set compared
-/// with every new one) and held the gate every scrape waits on.
+/// with every new one) and held the gate every scrape waits on. Item 4: HELP text with a line feed broke the exposition.
 /// </summary>
 public sealed class MetricPublisherScaleTests
 {
@@ -108,5 +108,21 @@ public sealed class MetricPublisherScaleTests
         Assert.Contains("saas_test_big{k=\"99999\"} 1\n", during, StringComparison.Ordinal);
         Assert.DoesNotContain("} 2\n", during, StringComparison.Ordinal);
         Assert.Contains("saas_test_big{k=\"99999\"} 2\n", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_HelpWithBackslashAndLineFeed_IsEscapedOnOneLine_LabelValuesToo()
+    {
+        var hostile = new MetricFamily("saas_test_hostile", "First line\nsaas_forged 1\nC:\\path", "k");
+        var collector = new FamilyCollector(hostile);
+        var publisher = new MetricPublisher(Metrics.NewCustomRegistry());
+        publisher.Register(collector);
+
+        publisher.Publish(collector, [hostile.Sample(1, "a \"quoted\" \\ back\nslash é 🚀")]);
+        var text = await ExportAsync(publisher);
+
+        Assert.Contains("# HELP saas_test_hostile First line\\nsaas_forged 1\\nC:\\\\path\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\nsaas_forged", text, StringComparison.Ordinal);
+        Assert.Contains("saas_test_hostile{k=\"a \\\"quoted\\\" \\\\ back\\nslash é 🚀\"} 1\n", text, StringComparison.Ordinal);
     }
 }
