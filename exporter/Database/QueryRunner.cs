@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -37,21 +38,29 @@ internal sealed class QueryRunner(NpgsqlDataSource dataSource, IOptions<Exporter
             return rows.AsList();
         }
 
-        public async Task<IReadOnlyList<IDictionary<string, object?>>> QueryRowsAsync(string sql, object? parameters, CancellationToken cancellationToken)
-        {
-            // Dapper's untyped rows are dictionaries of column name to value (DBNull becomes null).
-            var rows = await connection.QueryAsync(new CommandDefinition(
-                sql, parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
-            return [.. rows.Cast<IDictionary<string, object?>>()];
-        }
-
         public async Task StreamAsync(string sql, object? parameters, Action<IDataRecord> onRow, CancellationToken cancellationToken)
         {
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
                 sql, parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
-            while (await reader.ReadAsync(cancellationToken))
+            var refused = false;
+            try
             {
-                onRow(reader);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    try
+                    {
+                        onRow(reader);
+                    }
+                    catch
+                    {
+                        refused = true;
+                        throw;
+                    }
+                }
+            }
+            finally
+            {
+                await CloseAsync(reader, refused);
             }
         }
 
@@ -69,6 +78,27 @@ internal sealed class QueryRunner(NpgsqlDataSource dataSource, IOptions<Exporter
 #pragma warning restore CS0618
             var columns = reader.FieldCount == 0 ? [] : (await reader.GetColumnSchemaAsync(cancellationToken)).Select(c => c.ColumnName).ToList();
             return new QueryShape(statements, columns);
+        }
+
+        /// <summary>
+        /// Closing a reader reads the rest of its rows. When the caller refused a row (a row cap), the query is cancelled
+        /// on the server first, so millions of unread rows are not fetched only to be discarded.
+        /// </summary>
+        private static async Task CloseAsync(DbDataReader reader, bool refused)
+        {
+            try
+            {
+                if (refused && reader is IWrappedDataReader { Command: NpgsqlCommand command })
+                {
+                    command.Cancel();
+                }
+
+                await reader.DisposeAsync();
+            }
+            catch (PostgresException cancelled) when (refused && cancelled.SqlState == PostgresErrorCodes.QueryCanceled)
+            {
+                // The cancellation asked for above; the caller's own exception is the poll's failure.
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Custom;
 using SaasExporter.Database;
 using SaasExporter.Logging;
 using SaasExporter.Publishing;
@@ -89,10 +90,7 @@ public sealed class PollExecutor(
                 (runner, settings, self: this, collector, now));
 
             publisher.Publish(collector, result.Samples);
-            foreach (var rejected in result.Rejected)
-            {
-                self.RowsRejected.WithLabels(rejected.Relation, rejected.Reason).Inc(rejected.Count);
-            }
+            CountRejected(result.Rejected);
 
             var elapsed = time.GetElapsedTime(started);
             var at = time.GetUtcNow();
@@ -123,6 +121,10 @@ public sealed class PollExecutor(
             self.CollectorUp.WithLabels(collector.Name).Set(0);
             // A query error or timeout came from a live server; only connection failures mean the database is down.
             self.DatabaseUp.Set(DatabaseFailures.IsUnreachable(e) ? 0 : 1);
+            if (e is RowCapExceededException capped)
+            {
+                CountRejected(capped.Rejected);
+            }
 
             if (e is InconsistentDataException inconsistent)
             {
@@ -146,6 +148,14 @@ public sealed class PollExecutor(
         rejected.Any(r => r.Count > 0)
             ? "degraded: dropped " + string.Join(", ", rejected.Where(r => r.Count > 0).Select(r => $"{r.Count} {r.Relation} rows ({r.Reason})"))
             : null;
+
+    private void CountRejected(IReadOnlyList<RejectedRows> rejected)
+    {
+        foreach (var rows in rejected)
+        {
+            self.RowsRejected.WithLabels(rows.Relation, rows.Reason).Inc(rows.Count);
+        }
+    }
 
     private void Record(IMetricCollector collector, TimeSpan elapsed, string result)
     {

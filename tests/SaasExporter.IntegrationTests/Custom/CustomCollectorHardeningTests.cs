@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
 using Npgsql;
 using Prometheus;
 using SaasExporter.Collectors;
@@ -32,6 +35,21 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
 
     private static string Pooled(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
+
+    private static double Rejected(Exposition metrics, string metric, string reason) =>
+        metrics.Value("saas_exporter_rows_rejected_total", ("relation", metric), ("reason", reason));
+
+    private static async Task<Exposition> ScrapeAsync(ServingExporter server)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return Exposition.Parse(await client.GetStringAsync(new Uri($"http://127.0.0.1:{server.Port}/metrics")));
+    }
+
+    private static long PeakResidentBytes(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
 
     private sealed class HostileCollector(params MetricFamily[] families) : IMetricCollector
     {
@@ -83,5 +101,90 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
         Assert.Contains("hostile_values{k=\"all \\\\\\\"\\n\"} 5\n", served.Text, StringComparison.Ordinal);
         Assert.Contains("hostile_values{k=\"unicode é ✓ 🚀\"} 4\n", served.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("\nx 1", served.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryReturningTenMillionRows_IsStoppedAtTheRowCap_InBoundedTimeAndMemory_OthersServe()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "custom_huge");
+        var file = WriteFile("""
+            collectors:
+              - name: huge
+                interval: 1h
+                timeout: 5m
+                sql: SELECT g::text AS k, g AS v FROM generate_series(1, 10000000) AS g
+                metrics:
+                  - name: huge_rows
+                    help: A query that forgot its GROUP BY.
+                    value: v
+                    labels: [k]
+              - name: small
+                sql: SELECT 7 AS v
+                metrics: [{name: small_value, help: A sane query., value: v}]
+            """);
+
+        var clock = Stopwatch.StartNew();
+        await using var server = await ServingExporter.StartAsync([$"--Database:ConnectionString={Pooled(db.ConnectionString)}", $"--CustomCollectorsFile={file}"]);
+        Exposition metrics;
+        while (true)
+        {
+            metrics = await ScrapeAsync(server);
+            if (metrics.Get("saas_exporter_collector_runs_total", ("collector", "huge"), ("result", "failure")) >= 1
+                && metrics.Get("small_value") is not null && metrics.Get("saas_exporter_collector_up", ("collector", "engagement")) is 1)
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"the huge query was not stopped within 90 s: {server.Output}");
+            await Task.Delay(250);
+        }
+
+        var elapsed = clock.Elapsed;
+        var peak = PeakResidentBytes(server.ProcessId);
+        using var client = new HttpClient();
+        var page = await client.GetStringAsync(new Uri($"http://127.0.0.1:{server.Port}/"));
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        var running = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%generate_series(1, 10000000)%' AND pid <> pg_backend_pid() AND state = 'active'");
+
+        Assert.Contains("collector &#39;huge&#39;: the query returned more than 5000 rows (10 x max_series); stopped it", page, StringComparison.Ordinal);
+        Assert.Equal(0, metrics.Value("saas_exporter_collector_up", ("collector", "huge")));
+        Assert.Equal(5001, Rejected(metrics, "huge_rows", "row_cap_exceeded"));
+        Assert.Empty(metrics.Family("huge_rows"));
+        Assert.Equal(7, metrics.Value("small_value"));
+        Assert.Equal(1, metrics.Value("saas_exporter_database_up"));
+        Assert.Equal(0, running);
+        Assert.True(peak < 400L * 1024 * 1024, $"peak resident memory {peak / 1048576} MB");
+        Console.WriteLine($"row cap: stopped after {elapsed.TotalSeconds:F1} s from start, peak RSS {peak / 1048576} MB");
+    }
+
+    [Fact]
+    public async Task NumericNaNInfinityAndBeyondDecimalRange_AreDroppedPerRow_GoodRowsArePublished()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "custom_numeric");
+        var file = WriteFile("""
+            collectors:
+              - name: numerics
+                sql: |
+                  SELECT * FROM (VALUES ('good', 1.5::numeric), ('nan', 'NaN'::numeric), ('inf', 'Infinity'::numeric),
+                                        ('ninf', '-Infinity'::numeric), ('huge', 1e100::numeric), ('vast', 1e400::numeric),
+                                        ('good2', 2::numeric)) AS t(k, v)
+                metrics:
+                  - name: numeric_values
+                    help: Numeric values, some of which no decimal holds.
+                    value: v
+                    labels: [k]
+            """);
+
+        await using var exporter = await StartAsync(db, file);
+        await exporter.WaitReadyAsync();
+        var metrics = await exporter.ScrapeAsync();
+
+        Assert.Equal(1, metrics.Value("saas_exporter_collector_up", ("collector", "numerics")));
+        Assert.Equal(1.5, metrics.Value("numeric_values", ("k", "good")));
+        Assert.Equal(2, metrics.Value("numeric_values", ("k", "good2")));
+        Assert.Equal(5, Rejected(metrics, "numeric_values", "non_finite_value"));
+        Assert.Equal(2, metrics.Family("numeric_values").Count);
+        Assert.Equal(1, metrics.Value("saas_exporter_collector_degraded", ("collector", "numerics")));
     }
 }
