@@ -187,4 +187,28 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
         Assert.Equal(2, metrics.Family("numeric_values").Count);
         Assert.Equal(1, metrics.Value("saas_exporter_collector_degraded", ("collector", "numerics")));
     }
+
+    [Fact]
+    public async Task AdvisoryLockTakenByCollectorSql_IsReleasedWhenThePollReturnsItsConnection()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "custom_advisory");
+        var file = WriteFile("""
+            collectors:
+              - name: locker
+                interval: 1h
+                sql: SELECT 1 AS v FROM (SELECT pg_advisory_lock(42)) AS taken
+                metrics: [{name: locker_value, help: Takes a session advisory lock., value: v}]
+            """);
+
+        await using var exporter = await StartAsync(db, file);
+        await exporter.ScrapeUntilAsync(m => m.Get("locker_value") is 1, TimeSpan.FromSeconds(60));
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+
+        var taken = await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(42)");
+        var heldByIdle = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 42 AND pid <> pg_backend_pid()");
+
+        Assert.True(taken, "advisory lock 42 is still held by the exporter's idle pooled connection");
+        Assert.Equal(0, heldByIdle);
+    }
 }
