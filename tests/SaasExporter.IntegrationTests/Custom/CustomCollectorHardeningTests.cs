@@ -211,4 +211,77 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
         Assert.True(taken, "advisory lock 42 is still held by the exporter's idle pooled connection");
         Assert.Equal(0, heldByIdle);
     }
+
+    [Fact]
+    public async Task CollectorSqlSwitchingItsTimeoutOff_StillHasItsNextQueryEndedByTheServer_AfterTheExporterIsKilled()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "custom_timeout");
+        var file = WriteFile("""
+            collectors:
+              - name: unbounded
+                interval: 1h
+                timeout: 3s
+                windows: [1d, 7d]
+                sql: |
+                  SELECT 1 AS v, set_config('statement_timeout', '0', false) AS switched_off
+                  FROM (SELECT pg_sleep(CASE WHEN @window > interval '1 day' THEN 60 ELSE 0 END)) AS slept
+                metrics: [{name: unbounded_value, help: Switches its own timeout off., value: v}]
+            """);
+        await using var server = await ServingExporter.StartAsync([$"--Database:ConnectionString={Pooled(db.ConnectionString)}", $"--CustomCollectorsFile={file}"]);
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        const string Sleeping = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep(CASE WHEN%' AND pid <> pg_backend_pid()";
+
+        var clock = Stopwatch.StartNew();
+        while (await connection.ExecuteScalarAsync<long>(Sleeping) == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the 7d query never started: {server.Output}");
+            await Task.Delay(50);
+        }
+
+        // SIGKILL: no cancel request reaches the server; only a server-side timeout ends the query.
+        using (var process = Process.GetProcessById(server.ProcessId))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var killed = Stopwatch.StartNew();
+        while (await connection.ExecuteScalarAsync<long>(Sleeping) > 0)
+        {
+            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(15), "the query is still running on the server 15 s after the exporter was killed");
+            await Task.Delay(100);
+        }
+
+        Console.WriteLine($"timeout: the query ended {killed.Elapsed.TotalSeconds:F1} s after the kill");
+    }
+
+    [Fact]
+    public async Task TableLockedByAMigration_PollGivesUpAfterTheLockTimeout_NotTheStatementTimeout()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "custom_locked");
+        var file = WriteFile("""
+            collectors:
+              - name: blocked
+                interval: 1h
+                timeout: 2m
+                sql: SELECT count(*) AS v FROM deals
+                metrics: [{name: blocked_deals, help: Reads a table a migration holds., value: v}]
+            """);
+        await using var migration = new NpgsqlConnection(db.ConnectionString);
+        await migration.OpenAsync();
+        await using var transaction = await migration.BeginTransactionAsync();
+        await migration.ExecuteAsync("LOCK TABLE deals IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+
+        var clock = Stopwatch.StartNew();
+        await using var exporter = await StartAsync(db, file);
+        var metrics = await exporter.ScrapeUntilAsync(
+            m => m.Get("saas_exporter_collector_runs_total", ("collector", "blocked"), ("result", "failure")) >= 1, TimeSpan.FromSeconds(60));
+        var elapsed = clock.Elapsed;
+        var page = await exporter.Client.GetStringAsync(new Uri("/", UriKind.Relative));
+        await transaction.RollbackAsync();
+
+        Assert.Contains("55P03: canceling statement due to lock timeout", page, StringComparison.Ordinal);
+        Assert.Equal(1, metrics.Value("saas_exporter_database_up"));
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"the poll waited {elapsed.TotalSeconds:F1} s for the lock");
+    }
 }
