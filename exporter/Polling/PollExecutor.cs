@@ -45,8 +45,15 @@ public sealed class PollExecutor(
     /// <summary>
     /// Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once. Capped at the pool
     /// size rather than refused, so that lowering MaxPoolSize alone is never an error about a key the user did not set.
+    /// With the incremental source one connection is left to the activity index load: a poll holds its connection
+    /// while it waits for the load, so polls taking every connection would wait for it forever.
     /// </summary>
-    private readonly SemaphoreSlim _slots = new(Math.Min(options.Value.Database.MaxConcurrentPolls, options.Value.Database.MaxPoolSize));
+    private readonly SemaphoreSlim _slots = new(PollSlots(options.Value));
+
+    /// <summary>How many polls may hold a connection at once (at least 1: validation requires a pool of 2 for the index).</summary>
+    internal static int PollSlots(ExporterOptions options) =>
+        Math.Max(1, Math.Min(options.Database.MaxConcurrentPolls,
+            options.Database.MaxPoolSize - (options.EventMetrics.Source == EventMetricsSource.Incremental ? 1 : 0)));
 
     public async Task<PollOutcome> PollAsync(IMetricCollector collector, CancellationToken cancellationToken)
     {
