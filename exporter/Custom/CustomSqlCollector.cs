@@ -32,12 +32,16 @@ internal sealed class CustomSqlCollector : IMetricCollector
 
     public string Name => _definition.Name;
 
+    /// <summary>Rows one run of a query may always return, whatever its max_series.</summary>
+    public const long MinRowCap = 100_000;
+
     /// <summary>
-    /// Rows one run of the query may return: 10 times the largest max_series of its metrics. A query past it (a
-    /// forgotten GROUP BY over events, say) is cancelled on the server and the poll fails, instead of reading millions
-    /// of rows into memory only to drop all but max_series label sets.
+    /// Rows one run of the query may return: 10 times the largest max_series of its metrics, and at least
+    /// <see cref="MinRowCap"/> (a query returning a few thousand rows past max_series is served degraded, as before). A
+    /// query past it (a forgotten GROUP BY over events, say) is cancelled on the server and the poll fails, instead of
+    /// reading millions of rows only to drop all but max_series label sets.
     /// </summary>
-    public long RowCap => 10L * _definition.Metrics.Max(m => m.MaxSeries);
+    public long RowCap => Math.Max(MinRowCap, 10L * _definition.Metrics.Max(m => m.MaxSeries));
 
     /// <summary>The file's definition of this collector (its windows and static labels bound label values).</summary>
     public CustomCollectorDefinition Definition => _definition;
@@ -67,7 +71,7 @@ internal sealed class CustomSqlCollector : IMetricCollector
                 if (++read > RowCap)
                 {
                     throw new RowCapExceededException(
-                        $"collector '{Name}': the query returned more than {RowCap} rows (10 x max_series); stopped it",
+                        $"collector '{Name}': the query returned more than {RowCap} rows (10 x max_series, at least {MinRowCap}); stopped it",
                         [.. _metrics.Select(m => new RejectedRows(m.Metric.Name, RowCapExceeded, read))]);
                 }
 

@@ -68,8 +68,9 @@ internal sealed class QueryRunner(NpgsqlDataSource dataSource, IOptions<Exporter
         {
             await connection.ExecuteAsync(new CommandDefinition(ResetSql, commandTimeout: ResetTimeoutSeconds));
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or IOException)
         {
+            // The poll's outcome stands; only this connection (and the pool's idle ones) are not reused.
             NpgsqlConnection.ClearPool(connection);
         }
     }

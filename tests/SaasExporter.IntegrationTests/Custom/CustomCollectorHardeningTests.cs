@@ -147,9 +147,9 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
         var running = await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%generate_series(1, 10000000)%' AND pid <> pg_backend_pid() AND state = 'active'");
 
-        Assert.Contains("collector &#39;huge&#39;: the query returned more than 5000 rows (10 x max_series); stopped it", page, StringComparison.Ordinal);
+        Assert.Contains("collector &#39;huge&#39;: the query returned more than 100000 rows (10 x max_series, at least 100000); stopped it", page, StringComparison.Ordinal);
         Assert.Equal(0, metrics.Value("saas_exporter_collector_up", ("collector", "huge")));
-        Assert.Equal(5001, Rejected(metrics, "huge_rows", "row_cap_exceeded"));
+        Assert.Equal(100_001, Rejected(metrics, "huge_rows", "row_cap_exceeded"));
         Assert.Empty(metrics.Family("huge_rows"));
         Assert.Equal(7, metrics.Value("small_value"));
         Assert.Equal(1, metrics.Value("saas_exporter_database_up"));
