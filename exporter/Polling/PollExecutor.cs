@@ -41,6 +41,7 @@ public sealed class PollExecutor(
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, bool> _contractVerified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once. Capped at the pool
@@ -75,6 +76,15 @@ public sealed class PollExecutor(
         self.ScheduledPolls.WithLabels(collector.Name, succeeded ? "success" : "failure").Inc();
         publisher.MarkChanged();
     }
+
+    /// <summary>
+    /// How soon a collector whose last poll failed polls again. A poll that could not reach the database (or that the
+    /// open circuit refused without connecting) comes back after the circuit's pause, so that it is not refused at the
+    /// end of one pause and then kept down a whole retry period after the database is back; the circuit, not this
+    /// delay, bounds the connection attempts. A query that failed on a live server waits the full period.
+    /// </summary>
+    public TimeSpan RetryAfterFailure(IMetricCollector collector) =>
+        _unreachable.GetValueOrDefault(collector.Name) ? DatabaseResilience.BreakDuration : CollectorScheduler.RetryAfterFailure;
 
     public void Dispose() => _slots.Dispose();
 
@@ -127,7 +137,9 @@ public sealed class PollExecutor(
             var error = e is OperationCanceledException ? $"timed out after {settings.Timeout}" : FailureText.Of(e);
             self.CollectorUp.WithLabels(collector.Name).Set(0);
             // A query error or timeout came from a live server; only connection failures mean the database is down.
-            self.DatabaseUp.Set(DatabaseFailures.IsUnreachable(e) ? 0 : 1);
+            var unreachable = DatabaseFailures.IsUnreachable(e);
+            _unreachable[collector.Name] = unreachable;
+            self.DatabaseUp.Set(unreachable ? 0 : 1);
             if (e is RowCapExceededException capped)
             {
                 CountRejected(capped.Rejected);
