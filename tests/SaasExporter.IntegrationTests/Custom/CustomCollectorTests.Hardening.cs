@@ -10,34 +10,13 @@ using SaasExporter.Publishing;
 
 namespace SaasExporter.IntegrationTests.Custom;
 
-/// <summary>
-/// Issue 23, the attacks on the custom collector path, each against a real PostgreSQL (and the real binary where a
-/// process must die): hostile text in the exposition, a query returning millions of rows, numeric NaN and Infinity,
-/// collector SQL switching its timeout off, a lock the poll would wait on, and an advisory lock left held.
-/// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : IDisposable
+// Issue 23, the attacks on the custom collector path, each against a real PostgreSQL (and the real binary where a process
+// must die): hostile text in the exposition, a query returning millions of rows, numeric NaN and Infinity, collector SQL
+// switching its timeout off, a lock the poll would wait on, and an advisory lock left held.
+public sealed partial class CustomCollectorTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("saas-custom-hardening-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private string WriteFile(string yaml)
-    {
-        var path = Path.Combine(_directory, $"custom-{Guid.NewGuid():N}.yml");
-        File.WriteAllText(path, yaml);
-        return path;
-    }
-
-    /// <summary>Pooled like a real deployment (the test cluster's connection strings turn pooling off).</summary>
-    private static Task<ExporterUnderTest> StartAsync(HandBuiltDatabase db, string file) =>
-        ExporterUnderTest.StartAsync(Pooled(db.ConnectionString), new Dictionary<string, string?> { ["CustomCollectorsFile"] = file });
-
     private static string Pooled(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true }.ConnectionString;
-
-    private static double Rejected(Exposition metrics, string metric, string reason) =>
-        metrics.Value("saas_exporter_rows_rejected_total", ("relation", metric), ("reason", reason));
 
     private static async Task<Exposition> ScrapeAsync(ServingExporter server)
     {
@@ -91,7 +70,7 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
                     value: v
                     labels: [k]
             """);
-        await using var exporter = await StartAsync(db, file);
+        await using var exporter = await StartAsync(db, file, pooled: true);
         await exporter.WaitReadyAsync();
         var served = await exporter.ScrapeAsync();
 
@@ -176,7 +155,7 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
                     labels: [k]
             """);
 
-        await using var exporter = await StartAsync(db, file);
+        await using var exporter = await StartAsync(db, file, pooled: true);
         await exporter.WaitReadyAsync();
         var metrics = await exporter.ScrapeAsync();
 
@@ -200,7 +179,7 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
                 metrics: [{name: locker_value, help: Takes a session advisory lock., value: v}]
             """);
 
-        await using var exporter = await StartAsync(db, file);
+        await using var exporter = await StartAsync(db, file, pooled: true);
         await exporter.ScrapeUntilAsync(m => m.Get("locker_value") is 1, TimeSpan.FromSeconds(60));
         await using var connection = new NpgsqlConnection(db.ConnectionString);
 
@@ -273,7 +252,7 @@ public sealed class CustomCollectorHardeningTests(PostgresFixture postgres) : ID
         await migration.ExecuteAsync("LOCK TABLE deals IN ACCESS EXCLUSIVE MODE", transaction: transaction);
 
         var clock = Stopwatch.StartNew();
-        await using var exporter = await StartAsync(db, file);
+        await using var exporter = await StartAsync(db, file, pooled: true);
         var metrics = await exporter.ScrapeUntilAsync(
             m => m.Get("saas_exporter_collector_runs_total", ("collector", "blocked"), ("result", "failure")) >= 1, TimeSpan.FromSeconds(60));
         var elapsed = clock.Elapsed;
