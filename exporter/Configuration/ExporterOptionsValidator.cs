@@ -50,6 +50,11 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
                 $"AccountHealth:YellowMin = {health.YellowMin}: must not exceed AccountHealth:GreenMin = {health.GreenMin}"));
         }
 
+        if (options.EventMetrics.Source == EventMetricsSource.Incremental && options.Database.MaxPoolSize < 2)
+        {
+            errors.Add($"Database:MaxPoolSize = {options.Database.MaxPoolSize}: must be at least 2 with EventMetrics:Source = incremental (a poll holds a connection while the activity index loads on another)");
+        }
+
         if (WorkMemKilobytes(options.Database.WorkMem) is < 64 or > 2 * 1024 * 1024)
         {
             errors.Add($"Database:WorkMem = '{options.Database.WorkMem}': must be between 64kB and 2GB");

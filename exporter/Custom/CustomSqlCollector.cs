@@ -6,7 +6,8 @@ namespace SaasExporter.Custom;
 /// <summary>
 /// A user-defined SQL collector. Its query runs in the same read-only snapshot as the built-in collectors, with
 /// <c>@now</c> and, per declared window, <c>@window</c> (an interval) and <c>@window_start</c> (now - window); each
-/// window's rows carry a <c>window</c> label. Rows that cannot become a sample are dropped and counted, never fatal.
+/// window's rows carry a <c>window</c> label. Rows that cannot become a sample are dropped and counted, never fatal;
+/// a query returning more than <see cref="RowCap"/> rows is stopped and fails the poll.
 /// </summary>
 internal sealed class CustomSqlCollector : IMetricCollector
 {
@@ -26,7 +27,21 @@ internal sealed class CustomSqlCollector : IMetricCollector
         Families = [.. _metrics.Select(m => m.Family)];
     }
 
+    /// <summary>Reason of rows_rejected_total when a query returns more rows than <see cref="RowCap"/>.</summary>
+    public const string RowCapExceeded = "row_cap_exceeded";
+
     public string Name => _definition.Name;
+
+    /// <summary>Rows one run of a query may always return, whatever its max_series.</summary>
+    public const long MinRowCap = 100_000;
+
+    /// <summary>
+    /// Rows one run of the query may return: 10 times the largest max_series of its metrics, and at least
+    /// <see cref="MinRowCap"/> (a query returning a few thousand rows past max_series is served degraded, as before). A
+    /// query past it (a forgotten GROUP BY over events, say) is cancelled on the server and the poll fails, instead of
+    /// reading millions of rows only to drop all but max_series label sets.
+    /// </summary>
+    public long RowCap => Math.Max(MinRowCap, 10L * _definition.Metrics.Max(m => m.MaxSeries));
 
     /// <summary>The file's definition of this collector (its windows and static labels bound label values).</summary>
     public CustomCollectorDefinition Definition => _definition;
@@ -48,10 +63,27 @@ internal sealed class CustomSqlCollector : IMetricCollector
         var rejected = new RejectionTally();
         foreach (var (label, parameters) in runs)
         {
-            var rows = await db.QueryRowsAsync(_definition.Sql, parameters, cancellationToken);
-            foreach (var (metric, family) in _metrics)
+            // Rows are read as they arrive, never held: only candidate samples are kept, and the row cap bounds them.
+            var readers = _metrics.Select(m => new CustomRows(m.Metric, m.Family, label, rejected)).ToList();
+            long read = 0;
+            await db.StreamAsync(_definition.Sql, parameters, record =>
             {
-                CustomRows.Read(metric, family, rows, label, samples, rejected);
+                if (++read > RowCap)
+                {
+                    throw new RowCapExceededException(
+                        $"collector '{Name}': the query returned more than {RowCap} rows (10 x max_series, at least {MinRowCap}); stopped it",
+                        [.. _metrics.Select(m => new RejectedRows(m.Metric.Name, RowCapExceeded, read))]);
+                }
+
+                foreach (var reader in readers)
+                {
+                    reader.Add(column => CustomRows.Cell(record, column));
+                }
+            }, cancellationToken);
+
+            foreach (var reader in readers)
+            {
+                reader.AddTo(samples);
             }
         }
 
@@ -93,3 +125,9 @@ internal sealed class CustomSqlCollector : IMetricCollector
 
 /// <summary>A user-defined query cannot feed its metrics: wrong number of statements or a missing column.</summary>
 public sealed class CustomQueryException(string message) : Exception(message);
+
+/// <summary>A user-defined query returned more rows than its cap; the rows read are counted as rejected for each metric.</summary>
+public sealed class RowCapExceededException(string message, IReadOnlyList<RejectedRows> rejected) : Exception(message)
+{
+    public IReadOnlyList<RejectedRows> Rejected { get; } = rejected;
+}

@@ -8,9 +8,6 @@ public interface IDbSession
 {
     Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken);
 
-    /// <summary>Rows of a query whose columns are only known at run time (user-defined SQL), keyed by column name.</summary>
-    Task<IReadOnlyList<IDictionary<string, object?>>> QueryRowsAsync(string sql, object? parameters, CancellationToken cancellationToken);
-
     /// <summary>
     /// Streams the rows of a query to <paramref name="onRow"/> one by one without holding them all in memory (a full
     /// load of the activity index reads millions of rows). Sessions that cannot stream do not support it.

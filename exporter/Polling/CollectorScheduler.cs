@@ -7,9 +7,9 @@ namespace SaasExporter.Polling;
 /// <summary>
 /// Polls every enabled collector in its own loop: a slow or failing collector never delays another, and a collector
 /// never overlaps itself. A successful poll is followed by the next one an interval after it started; a failed poll
-/// is retried sooner (after <see cref="RetryAfterFailure"/>, or the interval if shorter) so that a fifteen-minute
-/// collector does not stay down fifteen minutes after the database comes back. The shared circuit breaker keeps those
-/// retries from hammering a database that is still down.
+/// is retried sooner (after <see cref="RetryAfterFailure"/>, the circuit's 15 s pause when the database could not be
+/// reached, or the interval if shorter) so that a fifteen-minute collector does not stay down fifteen minutes after the
+/// database comes back. The shared circuit breaker keeps those retries from hammering a database that is still down.
 /// Each interval is one scheduled poll (saas_exporter_collector_scheduled_polls_total): it succeeds when a poll within
 /// it succeeds and fails when the interval ends without one, however many retries it took; the poll-success SLO counts
 /// these, so a failing collector weighs by its own schedule, not by how often it is retried.
@@ -45,7 +45,7 @@ public sealed class CollectorScheduler(
 
                 var wait = outcome == PollOutcome.Succeeded
                     ? interval - time.GetElapsedTime(started)
-                    : TimeSpan.FromTicks(Math.Min(interval.Ticks, RetryAfterFailure.Ticks));
+                    : TimeSpan.FromTicks(Math.Min(interval.Ticks, executor.RetryAfterFailure(collector).Ticks));
                 if (outcome == PollOutcome.Succeeded)
                 {
                     executor.CountScheduledPoll(collector, succeeded: true);

@@ -11,6 +11,7 @@ internal static class DatabaseFailures
     public static bool IsUnreachable(Exception exception) => exception switch
     {
         BrokenCircuitException => true,
+        _ when IsPoolExhausted(exception) => false,
         PostgresException pg => IsConnectionState(pg.SqlState),
         NpgsqlException { InnerException: not null } npgsql when npgsql.InnerException is not PostgresException =>
             npgsql.InnerException is SocketException or IOException or TimeoutException || npgsql.IsTransient,
@@ -25,6 +26,14 @@ internal static class DatabaseFailures
     /// </summary>
     public static bool IsTransient(Exception exception) =>
         exception is not BrokenCircuitException && IsUnreachable(exception);
+
+    /// <summary>
+    /// Every connection of the exporter's own pool is in use: a shortage on this side, not a database outage. It must
+    /// neither report database_up 0 nor open the breaker, which would fail the collectors that do have a connection.
+    /// </summary>
+    public static bool IsPoolExhausted(Exception exception) =>
+        exception is NpgsqlException { InnerException: TimeoutException } npgsql
+        && npgsql.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal);
 
     // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections.
     private static bool IsConnectionState(string state) =>

@@ -14,6 +14,9 @@ public static class DatabaseResilience
 {
     public static readonly ResiliencePropertyKey<string> CollectorKey = new("saas-exporter.collector");
 
+    /// <summary>How long the open circuit refuses polls before it lets one probe the database.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(15);
+
     public static ResiliencePipeline Build(TimeProvider time, ILogger logger) =>
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
@@ -36,7 +39,7 @@ public static class DatabaseResilience
                 FailureRatio = 0.5,
                 MinimumThroughput = 3,
                 SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(15),
+                BreakDuration = BreakDuration,
                 OnOpened = args =>
                 {
                     Log.CircuitOpened(logger, args.BreakDuration.TotalSeconds);

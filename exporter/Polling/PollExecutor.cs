@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Custom;
 using SaasExporter.Database;
 using SaasExporter.Logging;
 using SaasExporter.Publishing;
@@ -40,12 +41,20 @@ public sealed class PollExecutor(
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, bool> _contractVerified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once. Capped at the pool
     /// size rather than refused, so that lowering MaxPoolSize alone is never an error about a key the user did not set.
+    /// With the incremental source one connection is left to the activity index load: a poll holds its connection
+    /// while it waits for the load, so polls taking every connection would wait for it forever.
     /// </summary>
-    private readonly SemaphoreSlim _slots = new(Math.Min(options.Value.Database.MaxConcurrentPolls, options.Value.Database.MaxPoolSize));
+    private readonly SemaphoreSlim _slots = new(PollSlots(options.Value));
+
+    /// <summary>How many polls may hold a connection at once (at least 1: validation requires a pool of 2 for the index).</summary>
+    internal static int PollSlots(ExporterOptions options) =>
+        Math.Max(1, Math.Min(options.Database.MaxConcurrentPolls,
+            options.Database.MaxPoolSize - (options.EventMetrics.Source == EventMetricsSource.Incremental ? 1 : 0)));
 
     public async Task<PollOutcome> PollAsync(IMetricCollector collector, CancellationToken cancellationToken)
     {
@@ -68,6 +77,15 @@ public sealed class PollExecutor(
         publisher.MarkChanged();
     }
 
+    /// <summary>
+    /// How soon a collector whose last poll failed polls again. A poll that could not reach the database (or that the
+    /// open circuit refused without connecting) comes back after the circuit's pause, so that it is not refused at the
+    /// end of one pause and then kept down a whole retry period after the database is back; the circuit, not this
+    /// delay, bounds the connection attempts. A query that failed on a live server waits the full period.
+    /// </summary>
+    public TimeSpan RetryAfterFailure(IMetricCollector collector) =>
+        _unreachable.GetValueOrDefault(collector.Name) ? DatabaseResilience.BreakDuration : CollectorScheduler.RetryAfterFailure;
+
     public void Dispose() => _slots.Dispose();
 
     private async Task<PollOutcome> PollNowAsync(IMetricCollector collector, CancellationToken cancellationToken)
@@ -89,10 +107,7 @@ public sealed class PollExecutor(
                 (runner, settings, self: this, collector, now));
 
             publisher.Publish(collector, result.Samples);
-            foreach (var rejected in result.Rejected)
-            {
-                self.RowsRejected.WithLabels(rejected.Relation, rejected.Reason).Inc(rejected.Count);
-            }
+            CountRejected(result.Rejected);
 
             var elapsed = time.GetElapsedTime(started);
             var at = time.GetUtcNow();
@@ -122,7 +137,13 @@ public sealed class PollExecutor(
             var error = e is OperationCanceledException ? $"timed out after {settings.Timeout}" : FailureText.Of(e);
             self.CollectorUp.WithLabels(collector.Name).Set(0);
             // A query error or timeout came from a live server; only connection failures mean the database is down.
-            self.DatabaseUp.Set(DatabaseFailures.IsUnreachable(e) ? 0 : 1);
+            var unreachable = DatabaseFailures.IsUnreachable(e);
+            _unreachable[collector.Name] = unreachable;
+            self.DatabaseUp.Set(unreachable ? 0 : 1);
+            if (e is RowCapExceededException capped)
+            {
+                CountRejected(capped.Rejected);
+            }
 
             if (e is InconsistentDataException inconsistent)
             {
@@ -146,6 +167,14 @@ public sealed class PollExecutor(
         rejected.Any(r => r.Count > 0)
             ? "degraded: dropped " + string.Join(", ", rejected.Where(r => r.Count > 0).Select(r => $"{r.Count} {r.Relation} rows ({r.Reason})"))
             : null;
+
+    private void CountRejected(IReadOnlyList<RejectedRows> rejected)
+    {
+        foreach (var rows in rejected)
+        {
+            self.RowsRejected.WithLabels(rows.Relation, rows.Reason).Inc(rows.Count);
+        }
+    }
 
     private void Record(IMetricCollector collector, TimeSpan elapsed, string result)
     {

@@ -8,6 +8,10 @@ namespace SaasExporter.Publishing;
 /// exporting the exposition take the same gate, so a scrape never sees half of a poll. Gauge and counter series a poll
 /// no longer produces (an undefined quantile, say) are removed, never left at a stale value or set to 0. Histogram
 /// samples are observations added to cumulative buckets, so histogram series stay.
+/// A publish does its work in time linear in the series count and outside the gate: validation, the difference with
+/// the last poll (hash sets, not pairwise comparisons) and the lookup of every series' child; new children are created
+/// unpublished, so a scrape cannot see them early. The gate is held only to store the prepared values and drop the
+/// stale series, a loop of plain assignments.
 /// </summary>
 public sealed class MetricPublisher
 {
@@ -17,7 +21,7 @@ public sealed class MetricPublisher
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Histogram> _histograms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string[]>> _published = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PublishedSeries> _published = new(StringComparer.Ordinal);
 
     public MetricPublisher(CollectorRegistry registry)
     {
@@ -45,23 +49,24 @@ public sealed class MetricPublisher
             }
 
             _owners[family.Name] = collector.Name;
+            var help = ExpositionText.EscapeHelp(family.Help);
             switch (family.Type)
             {
                 case MetricType.Counter:
-                    _counters[family.Name] = _factory.CreateCounter(family.Name, family.Help, family.LabelNames,
+                    _counters[family.Name] = _factory.CreateCounter(family.Name, help, family.LabelNames,
                         new CounterConfiguration { SuppressInitialValue = true });
                     break;
                 case MetricType.Histogram:
-                    _histograms[family.Name] = _factory.CreateHistogram(family.Name, family.Help, family.LabelNames,
+                    _histograms[family.Name] = _factory.CreateHistogram(family.Name, help, family.LabelNames,
                         new HistogramConfiguration { SuppressInitialValue = true, Buckets = [.. family.Buckets] });
                     break;
                 default:
-                    _gauges[family.Name] = _factory.CreateGauge(family.Name, family.Help, family.LabelNames,
+                    _gauges[family.Name] = _factory.CreateGauge(family.Name, help, family.LabelNames,
                         new GaugeConfiguration { SuppressInitialValue = true });
                     break;
             }
 
-            _published[family.Name] = [];
+            _published[family.Name] = new PublishedSeries();
         }
     }
 
@@ -70,64 +75,62 @@ public sealed class MetricPublisher
     {
         Validate(collector, samples);
         var byFamily = samples.ToLookup(s => s.Family.Name);
+        var updates = new List<Action>(samples.Count);
+        var published = new List<(PublishedSeries Series, Dictionary<string, string[]> Current)>();
+        foreach (var family in collector.Families)
+        {
+            var fresh = byFamily[family.Name];
+            if (family.Type == MetricType.Histogram)
+            {
+                var histogram = _histograms[family.Name];
+                foreach (var sample in fresh)
+                {
+                    IObserver child = family.LabelNames.Length == 0 ? histogram : histogram.WithLabels(sample.LabelValues);
+                    updates.Add(() => child.Observe(sample.Value));
+                }
+
+                continue;
+            }
+
+            var series = _published[family.Name];
+            var current = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            foreach (var sample in fresh)
+            {
+                current[Key(sample.LabelValues)] = sample.LabelValues;
+                updates.Add(family.Type == MetricType.Counter
+                    ? CounterUpdate(_counters[family.Name], family, sample)
+                    : GaugeUpdate(_gauges[family.Name], family, sample));
+            }
+
+            Collector metric = family.Type == MetricType.Counter ? _counters[family.Name] : _gauges[family.Name];
+            foreach (var (key, labelValues) in series.Current)
+            {
+                if (!current.ContainsKey(key))
+                {
+                    updates.Add(() => Remove(metric, family, labelValues));
+                }
+            }
+
+            published.Add((series, current));
+        }
 
         _gate.Wait();
         try
         {
-            foreach (var family in collector.Families)
+            foreach (var update in updates)
             {
-                var fresh = byFamily[family.Name].ToList();
-                if (family.Type == MetricType.Histogram)
-                {
-                    var histogram = _histograms[family.Name];
-                    foreach (var sample in fresh)
-                    {
-                        if (family.LabelNames.Length == 0)
-                        {
-                            histogram.Observe(sample.Value);
-                        }
-                        else
-                        {
-                            histogram.WithLabels(sample.LabelValues).Observe(sample.Value);
-                        }
-                    }
-
-                    continue;
-                }
-
-                Collector metric = family.Type == MetricType.Counter ? _counters[family.Name] : _gauges[family.Name];
-                foreach (var stale in _published[family.Name].Where(old => !fresh.Any(s => s.LabelValues.SequenceEqual(old))))
-                {
-                    Remove(metric, family, stale);
-                }
-
-                foreach (var sample in fresh)
-                {
-                    if (family.Type == MetricType.Counter)
-                    {
-                        SetCounter(_counters[family.Name], family, sample);
-                    }
-                    else
-                    {
-                        var gauge = _gauges[family.Name];
-                        if (family.LabelNames.Length == 0)
-                        {
-                            gauge.Set(sample.Value);
-                        }
-                        else
-                        {
-                            gauge.WithLabels(sample.LabelValues).Set(sample.Value);
-                        }
-                    }
-                }
-
-                _published[family.Name] = [.. fresh.Select(s => s.LabelValues)];
+                update();
             }
         }
         finally
         {
             MarkChanged();
             _gate.Release();
+        }
+
+        foreach (var (series, current) in published)
+        {
+            series.Current = current;
         }
     }
 
@@ -172,24 +175,38 @@ public sealed class MetricPublisher
     /// the labelled series is dropped and recreated, which Prometheus reads as a counter reset. An unlabelled counter
     /// cannot be recreated, so it holds its highest value until the total passes it again.
     /// </summary>
-    private static void SetCounter(Counter counter, MetricFamily family, Sample sample)
+    private static Action CounterUpdate(Counter counter, MetricFamily family, Sample sample)
     {
         if (family.LabelNames.Length == 0)
         {
-            counter.IncTo(sample.Value);
-            counter.Publish();
-            return;
+            return () =>
+            {
+                counter.IncTo(sample.Value);
+                counter.Publish();
+            };
         }
 
         var child = counter.WithLabels(sample.LabelValues);
-        if (sample.Value < child.Value)
+        return () =>
         {
-            counter.RemoveLabelled(sample.LabelValues);
-            child = counter.WithLabels(sample.LabelValues);
-        }
+            var target = child;
+            if (sample.Value < target.Value)
+            {
+                counter.RemoveLabelled(sample.LabelValues);
+                target = counter.WithLabels(sample.LabelValues);
+            }
 
-        child.IncTo(sample.Value);
+            target.IncTo(sample.Value);
+        };
     }
+
+    private static Action GaugeUpdate(Gauge gauge, MetricFamily family, Sample sample)
+    {
+        IGauge child = family.LabelNames.Length == 0 ? gauge : gauge.WithLabels(sample.LabelValues);
+        return () => child.Set(sample.Value);
+    }
+
+    private static string Key(string[] labelValues) => string.Join('\u0000', labelValues);
 
     private void Validate(IMetricCollector collector, IReadOnlyList<Sample> samples)
     {
@@ -217,10 +234,16 @@ public sealed class MetricPublisher
             }
 
             // Histogram samples are observations: many per label set is the point.
-            if (sample.Family.Type != MetricType.Histogram && !seen.Add(sample.Family.Name + "\u0000" + string.Join('\u0000', sample.LabelValues)))
+            if (sample.Family.Type != MetricType.Histogram && !seen.Add(sample.Family.Name + "\u0000" + Key(sample.LabelValues)))
             {
                 throw new InvalidOperationException($"collector {collector.Name} emitted {sample} twice");
             }
         }
+    }
+
+    /// <summary>The label sets of a gauge or counter family the last publish produced, keyed by their joined values.</summary>
+    private sealed class PublishedSeries
+    {
+        public Dictionary<string, string[]> Current { get; set; } = new(StringComparer.Ordinal);
     }
 }

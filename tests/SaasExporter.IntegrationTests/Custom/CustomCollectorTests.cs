@@ -10,7 +10,7 @@ namespace SaasExporter.IntegrationTests.Custom;
 /// reach the database, and every metric type is exposed as Prometheus expects.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class CustomCollectorTests(PostgresFixture postgres) : IDisposable
+public sealed partial class CustomCollectorTests(PostgresFixture postgres) : IDisposable
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-30T12:00:00Z");
     private readonly string _directory = Directory.CreateTempSubdirectory("saas-custom-").FullName;
@@ -24,8 +24,10 @@ public sealed class CustomCollectorTests(PostgresFixture postgres) : IDisposable
         return path;
     }
 
-    private static Task<ExporterUnderTest> StartAsync(HandBuiltDatabase db, string file) =>
-        ExporterUnderTest.StartAsync(db.ConnectionString, new Dictionary<string, string?>
+    /// <summary>Starts the exporter; <paramref name="pooled"/> pools connections as a deployment does (the test cluster's
+    /// connection strings turn pooling off).</summary>
+    private static Task<ExporterUnderTest> StartAsync(HandBuiltDatabase db, string file, bool pooled = false) =>
+        ExporterUnderTest.StartAsync(pooled ? Pooled(db.ConnectionString) : db.ConnectionString, new Dictionary<string, string?>
         {
             ["AsOf"] = Iso(Now),
             ["CustomCollectorsFile"] = file,

@@ -10,7 +10,8 @@ namespace SaasExporter.IntegrationTests.Hosting;
 /// <summary>
 /// Every configuration we ship or document starts: the compose exporter's settings and the local stack's (read from
 /// those files), each README example, and their combinations run <c>check</c>, <c>once</c> and <c>serve</c> of the
-/// real binary to a clean result (exit 0, nothing on stderr, every expected collector up) over one small seeded demo.
+/// real binary to a clean result (exit 0, nothing on stderr, every expected collector up, an exposition promtool
+/// parses) over one small seeded demo.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, ShippedConfigurationTests.Files files)
@@ -98,6 +99,7 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         var once = await ExporterProcess.RunAsync(["once", connection, .. settings]);
         Assert.True(once.ExitCode == 0 && once.Stderr.Length == 0, $"{row}: once exited {once.ExitCode}: {once.Stderr}");
         AssertEveryCollectorUp(row, "once", Exposition.Parse(once.Stdout), expected);
+        await Promtool.CheckMetricsAsync(once.Stdout);
 
         await using var server = await ServingExporter.StartAsync([connection, .. settings]);
         var web = settings.Any(s => s.StartsWith("--WebConfigFile=", StringComparison.Ordinal));
@@ -113,7 +115,9 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
 
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        AssertEveryCollectorUp(row, "serve", Exposition.Parse(await response.Content.ReadAsStringAsync()), expected);
+        var served = await response.Content.ReadAsStringAsync();
+        AssertEveryCollectorUp(row, "serve", Exposition.Parse(served), expected);
+        await Promtool.CheckMetricsAsync(served);
 
         await server.TerminateAsync();
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(40)));
