@@ -60,7 +60,7 @@ public sealed class AlertPathEndToEndTests(ITestOutputHelper output)
         await exporter.WaitReadyAsync();
         await using var prometheus = await PrometheusServer.StartAsync(exporter.Client.BaseAddress!, alertmanager.Address,
             (file, rules) => file == "user-activation-rate.yml" ? activationRules : AlertStack.CompressFor(file, rules));
-        await prometheus.WaitForDataAsync("slo:sli_error:ratio_rate1m{sloth_slo=\"user-activation-rate\"}", TimeSpan.FromSeconds(60), v => v == 0);
+        await prometheus.WaitForDataAsync("slo:sli_error:ratio_rate1m{sloth_slo=\"user-activation-rate\"}", TimeSpan.FromSeconds(180), v => v == 0);
         // A full long window of healthy history first, as in production: the fire time is then the tier's own.
         await prometheus.WaitForDataAsync("count_over_time(slo:sli_error:ratio_rate1m{sloth_slo=\"user-activation-rate\"}[1m])",
             TimeSpan.FromSeconds(120), v => v >= 55);
