@@ -78,9 +78,10 @@ public static class ExporterWebApp
     }
 
     /// <summary>
-    /// The exposition is rendered into memory while no poll is being published (the gate is held for microseconds
-    /// per series, never while a slow client reads), then copied to the client; the render is reused until a poll
-    /// changes something (<see cref="ExpositionCache"/>).
+    /// The exposition is rendered into memory while no poll is being published (never while a slow client reads),
+    /// then copied to the client; the render is reused until a poll changes something (<see cref="ExpositionCache"/>).
+    /// A scrape that arrives while a publish holds the gate answers with the last complete render at once: a publish
+    /// of a wide custom collector must not make the whole target miss Prometheus' scrape timeout.
     /// </summary>
     private static async Task BufferMetricsUnderPublishGate(HttpContext context, Func<Task> next)
     {
@@ -94,9 +95,7 @@ public static class ExporterWebApp
         var accept = context.Request.Headers.Accept.ToString();
         if (cache.TryGet(accept, out var contentType, out var cached))
         {
-            context.Response.ContentType = contentType;
-            context.Response.ContentLength = cached.Length;
-            await context.Response.Body.WriteAsync(cached, context.RequestAborted);
+            await AnswerAsync(context, contentType, cached);
             return;
         }
 
@@ -109,7 +108,18 @@ public static class ExporterWebApp
         context.Response.Body = buffer;
         try
         {
-            await publisher.ExportAsync(next, context.RequestAborted);
+            if (!await publisher.TryExportAsync(next, context.RequestAborted))
+            {
+                if (cache.TryGetLast(accept, out var lastType, out var last))
+                {
+                    context.Response.Body = original;
+                    await AnswerAsync(context, lastType, last);
+                    return;
+                }
+
+                // Nothing rendered yet for this Accept header: wait for the publish, as the first scrape must.
+                await publisher.ExportAsync(next, context.RequestAborted);
+            }
         }
         finally
         {
@@ -123,5 +133,12 @@ public static class ExporterWebApp
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    private static async Task AnswerAsync(HttpContext context, string contentType, ReadOnlyMemory<byte> body)
+    {
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 }

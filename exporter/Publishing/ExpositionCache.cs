@@ -31,6 +31,25 @@ public sealed class ExpositionCache(MetricPublisher publisher, TimeProvider time
         return false;
     }
 
+    /// <summary>
+    /// The last complete render for the Accept header, however old: what a scrape answers while a publish holds the
+    /// gate. It is the previous poll's values, whole, never half of the poll being published.
+    /// </summary>
+    public bool TryGetLast(string accept, out string contentType, out ReadOnlyMemory<byte> body)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(accept, out var entry))
+            {
+                (contentType, body) = (entry.ContentType, entry.Body);
+                return true;
+            }
+        }
+
+        (contentType, body) = ("", default);
+        return false;
+    }
+
     /// <summary>Stores a render; <paramref name="generation"/> must have been read before rendering began.</summary>
     public void Store(string accept, long generation, long renderedAt, string contentType, byte[] body)
     {

@@ -148,6 +148,28 @@ public sealed class MetricPublisher
         }
     }
 
+    /// <summary>
+    /// Runs an exposition export only if no publish holds the gate now; false when one does, so a scrape can answer
+    /// with the last complete render instead of waiting for the publish to finish.
+    /// </summary>
+    public async Task<bool> TryExportAsync(Func<Task> export, CancellationToken cancellationToken)
+    {
+        if (!await _gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            await export();
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public Task ExportAsTextAsync(Stream destination, CancellationToken cancellationToken) =>
         ExportAsync(() => Registry.CollectAndExportAsTextAsync(destination, cancellationToken), cancellationToken);
 

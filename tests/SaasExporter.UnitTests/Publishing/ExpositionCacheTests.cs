@@ -82,4 +82,26 @@ public sealed class ExpositionCacheTests
 
         Assert.False(_cache.TryGet("application/openmetrics-text; version=1.0.0", out _, out _));
     }
+
+    [Fact]
+    public void TryGetLast_AfterAPublishAndPastMaxAge_StillReturnsTheLastCompleteRender()
+    {
+        StoreNow("", "a 1\n");
+
+        _publisher.Publish(_collector, [TestCollector.Total.Sample(2)]);
+        _time.Advance(ExpositionCache.MaxAge * 10);
+
+        Assert.False(_cache.TryGet("", out _, out _));
+        Assert.True(_cache.TryGetLast("", out var contentType, out var body));
+        Assert.Equal(Text, contentType);
+        Assert.Equal("a 1\n", Encoding.UTF8.GetString(body.Span));
+    }
+
+    [Fact]
+    public void TryGetLast_NothingRenderedForTheAcceptHeader_Misses()
+    {
+        StoreNow("application/openmetrics-text", "a 1\n");
+
+        Assert.False(_cache.TryGetLast("", out _, out _));
+    }
 }

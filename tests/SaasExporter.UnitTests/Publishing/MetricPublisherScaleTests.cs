@@ -111,6 +111,33 @@ public sealed class MetricPublisherScaleTests
     }
 
     [Fact]
+    public async Task TryExport_WhileAnotherExportHoldsTheGate_ReturnsFalseAtOnce_AndRunsWhenItIsFree()
+    {
+        var publisher = new MetricPublisher(Metrics.NewCustomRegistry());
+        var holding = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var held = publisher.ExportAsync(async () =>
+        {
+            holding.SetResult();
+            await release.Task;
+        }, CancellationToken.None);
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var ran = false;
+        var whileHeld = await publisher.TryExportAsync(() => { ran = true; return Task.CompletedTask; }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        var ranWhileHeld = ran;
+        release.SetResult();
+        await held;
+        var afterwards = await publisher.TryExportAsync(() => { ran = true; return Task.CompletedTask; }, CancellationToken.None);
+
+        Assert.False(whileHeld);
+        Assert.False(ranWhileHeld);
+        Assert.True(afterwards);
+        Assert.True(ran);
+    }
+
+    [Fact]
     public async Task Register_HelpWithBackslashAndLineFeed_IsEscapedOnOneLine_LabelValuesToo()
     {
         var hostile = new MetricFamily("saas_test_hostile", "First line\nsaas_forged 1\nC:\\path", "k");
