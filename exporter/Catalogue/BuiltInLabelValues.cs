@@ -1,6 +1,10 @@
 using System.Globalization;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Events.Adoption;
+using SaasExporter.Events.Engagement;
+using SaasExporter.Events.Resurrection;
+using SaasExporter.Events.Retention;
 
 namespace SaasExporter.Catalogue;
 
@@ -20,9 +24,9 @@ internal static class BuiltInLabelValues
     /// <summary>The label of <paramref name="family"/>, or null when this table does not know it.</summary>
     public static CatalogueLabel? For(string family, string label, ExporterOptions o) => (family, label) switch
     {
-        ("saas_active_users", "entity") => CatalogueLabel.Fixed(label, Code, "user", "account"),
+        ("saas_active_users", "entity") => CatalogueLabel.Fixed(label, Code, EngagementDefinition.UserEntity, EngagementDefinition.AccountEntity),
         ("saas_active_users", "window") => Windows(label, "ActiveWindows", o.ActiveWindows!),
-        ("saas_active_days_users", "days") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(1, 30).Select(Text)),
+        ("saas_active_days_users", "days") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(1, EngagementDefinition.L30Days).Select(Text)),
         ("saas_platform_active_users", "platform") => CatalogueLabel.Fixed(label, "configuration: Platforms", o.Platforms!),
         ("saas_platform_active_users", "window") => Windows(label, "PlatformWindow", [o.PlatformWindow]),
         ("saas_sessions_per_user" or "saas_session_duration_seconds", "window") => Windows(label, "SessionWindow", [o.SessionWindow]),
@@ -31,13 +35,13 @@ internal static class BuiltInLabelValues
         ("saas_time_to_first_value_seconds", "quantile") => CatalogueLabel.Fixed(label, Code, Quantile3),
         ("saas_feature_active_users", "feature") => CatalogueLabel.Fixed(label, "configuration: Features", o.Features!),
         ("saas_feature_active_users", "window") => Windows(label, "FeatureWindows", o.FeatureWindows!),
-        ("saas_features_used_users", "features") => CatalogueLabel.Fixed(label, Code, "0", "1", "2", "3", "4", "5+"),
+        ("saas_features_used_users", "features") => CatalogueLabel.Fixed(label, Code, AdoptionDefinition.BreadthBuckets.Select(b => b.Label)),
         ("saas_features_used_users", "window") => Windows(label, "FeaturesUsedWindow", [o.FeaturesUsedWindow]),
-        ("saas_retention_cohort_users" or "saas_retention_retained_users", "retention") => CatalogueLabel.Fixed(label, Code, "d1", "d7", "d30", "d90"),
+        ("saas_retention_cohort_users" or "saas_retention_retained_users", "retention") => CatalogueLabel.Fixed(label, Code, RetentionDefinition.Definitions.Select(d => d.Label)),
         ("saas_cohort_users" or "saas_cohort_retained_users", "cohort") => CatalogueLabel.FromData(label),
         // Twelve cohorts ending with the current week, a cell once its week has ended: the oldest cohort reaches week 10.
-        ("saas_cohort_retained_users", "week") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(0, 11).Select(Text)),
-        ("saas_dormant_users_window_start" or "saas_resurrected_users", "window") => CatalogueLabel.Fixed(label, Code, "30d"),
+        ("saas_cohort_retained_users", "week") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(0, RetentionDefinition.Weeks - 1).Select(Text)),
+        ("saas_dormant_users_window_start" or "saas_resurrected_users", "window") => CatalogueLabel.Fixed(label, Code, ResurrectionDefinition.DormancyWindow.Label),
         ("saas_mrr", "plan") => CatalogueLabel.FromData(label),
         ("saas_mrr" or "saas_customers" or "saas_customers_window_start" or "saas_churned_customers", "billing_interval") => CatalogueLabel.FromData(label),
         ("saas_mrr_window_start" or "saas_customers_window_start" or "saas_churned_customers" or "saas_trials_ended"

@@ -14,6 +14,11 @@ internal sealed class EngagementDefinition(ExporterOptions options) : IEventDefi
     /// <summary>Calendar days of the L30 curve: the 30 days ending today in the reporting time zone.</summary>
     public const int L30Days = 30;
 
+    /// <summary>The entity label values of saas_active_users, in the order they are served.</summary>
+    public const string UserEntity = "user";
+
+    public const string AccountEntity = "account";
+
     public static EventFamily Family { get; } = EventFamily.Create(CollectorName, CollectorSchedule.Every(1, 30),
         o => new EngagementDefinition(o), d => new EngagementSql(d), (d, store) => new EngagementIndex(d, store), d => d.History);
 
@@ -49,8 +54,8 @@ internal sealed class EngagementDefinition(ExporterOptions options) : IEventDefi
         var samples = new List<Sample>();
         for (var w = 0; w < Windows.Length; w++)
         {
-            samples.Add(ActiveUsers.Sample(counts.ActiveUsers[w], "user", Windows[w].Label));
-            samples.Add(ActiveUsers.Sample(counts.ActiveAccounts[w], "account", Windows[w].Label));
+            samples.Add(ActiveUsers.Sample(counts.ActiveUsers[w], UserEntity, Windows[w].Label));
+            samples.Add(ActiveUsers.Sample(counts.ActiveAccounts[w], AccountEntity, Windows[w].Label));
         }
 
         for (var d = 1; d <= L30Days; d++)
