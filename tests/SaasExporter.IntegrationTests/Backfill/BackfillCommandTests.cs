@@ -145,10 +145,7 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
         var directory = Directory.CreateTempSubdirectory("saas-exporter-backfill-").FullName;
         try
         {
-            var input = Path.Combine(directory, "history.om");
-            await File.WriteAllTextAsync(input, run.Result.Stdout);
-            var (exitCode, output) = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", input, Path.Combine(directory, "blocks")], directory);
-            Assert.True(exitCode == 0, output);
+            var (_, output) = await CreateBlocksAsync(run, directory);
 
             // promtool prints one row per block: ULID, min time, max time, duration, samples, chunks, series, size.
             var blockSamples = output.Split('\n')
@@ -170,11 +167,7 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
         var directory = Directory.CreateTempSubdirectory("saas-exporter-backfill-").FullName;
         try
         {
-            var input = Path.Combine(directory, "history.om");
-            await File.WriteAllTextAsync(input, run.Result.Stdout);
-            var blocks = Path.Combine(directory, "blocks");
-            var (exitCode, output) = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", input, blocks], directory);
-            Assert.True(exitCode == 0, output);
+            var (blocks, _) = await CreateBlocksAsync(run, directory);
 
             // Nothing listens on the discard port: the only data Prometheus holds is the history it was given.
             await using var prometheus = await PrometheusServer.StartAsync([new Uri("http://127.0.0.1:9/")], null, null, blocks);
@@ -196,6 +189,17 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The backfill written to a file in <paramref name="directory"/> and turned into blocks by promtool, as users do.</summary>
+    private static async Task<(string Blocks, string PromtoolOutput)> CreateBlocksAsync(Run run, string directory)
+    {
+        var input = Path.Combine(directory, "history.om");
+        await File.WriteAllTextAsync(input, run.Result.Stdout);
+        var blocks = Path.Combine(directory, "blocks");
+        var (exitCode, output) = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", input, blocks], directory);
+        Assert.True(exitCode == 0, output);
+        return (blocks, output);
     }
 
     private async Task<Run> RunAsync()
