@@ -13,6 +13,20 @@ public static class ContractChecker
         """;
 
     /// <summary>
+    /// Contract relations that exist but that the role cannot read: information_schema hides them as if they were
+    /// missing, while the fix is a GRANT (a view recreated with CREATE OR REPLACE keeps its grants, a dropped and
+    /// recreated one loses them).
+    /// </summary>
+    private const string UnreadableSql = """
+        SELECT c.relname::text AS Relation, current_user::text AS Role, has_schema_privilege(n.oid, 'USAGE') AS SchemaUsage
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = @schema AND c.relname = ANY(@relations) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND NOT (has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'))
+        """;
+
+    private sealed record UnreadableRow(string Relation, string Role, bool SchemaUsage);
+
+    /// <summary>
     /// Predefined roles whose members READ ONLY does not contain (server files, programs, other sessions, every
     /// table), and the superuser-like roles of managed PostgreSQL services, where they exist.
     /// </summary>
@@ -86,10 +100,23 @@ public static class ContractChecker
         var rows = await db.QueryAsync<ColumnRow>(ColumnsSql, new { schema, relations = relations.Select(r => r.Name).ToArray() }, cancellationToken);
         var byRelation = rows.ToLookup(r => r.Relation);
 
+        var unseen = relations.Where(r => !byRelation[r.Name].Any()).Select(r => r.Name).ToArray();
+        var unreadable = unseen.Length == 0 ? new Dictionary<string, UnreadableRow>()
+            : (await db.QueryAsync<UnreadableRow>(UnreadableSql, new { schema, relations = unseen }, cancellationToken)).ToDictionary(u => u.Relation);
+
         var problems = new List<Problem>();
         foreach (var relation in relations)
         {
             var columns = byRelation[relation.Name].ToDictionary(c => c.ColumnName, c => c.DataType);
+            if (unreadable.TryGetValue(relation.Name, out var denied))
+            {
+                // Present but unreadable is a mistake to fix, not an optional relation to switch off quietly.
+                var grant = denied.SchemaUsage ? $"GRANT SELECT ON {schema}.{relation.Name} TO {denied.Role}" : $"GRANT USAGE ON SCHEMA {schema} TO {denied.Role}";
+                problems.Add(new Problem(relation.Name, false,
+                    $"relation {schema}.{relation.Name}: exists, but role '{denied.Role}' may not read it: {grant} (or run exporter/Database/exporter-role.sql again)"));
+                continue;
+            }
+
             if (columns.Count == 0)
             {
                 problems.Add(new Problem(relation.Name, true,

@@ -94,6 +94,29 @@ public sealed partial class LeastPrivilegeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task RelationTheRoleCannotRead_IsReportedAsAGrantToMake_NotAsMissing()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "ungranted");
+        var role = $"exporter_{Guid.NewGuid():N}"[..24];
+        var password = Guid.NewGuid().ToString("N");
+        var database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
+        await postgres.Cluster.PsqlAsync(database, "-v", $"role={role}", "-v", $"password={password}", "-f", RoleFile);
+        await using (var owner = new NpgsqlConnection(db.ConnectionString))
+        {
+            // A relation created or recreated after the role script ran has no grant for the role.
+            await owner.ExecuteAsync($"REVOKE SELECT ON tickets FROM {role}");
+        }
+
+        var asRole = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Password = password }.ConnectionString;
+        var check = await ExporterProcess.RunAsync(["check", $"--Database:ConnectionString={asRole}"]);
+
+        Assert.Equal(2, check.ExitCode);
+        Assert.Equal(
+            $"saas-exporter: contract: relation public.tickets: exists, but role '{role}' may not read it: GRANT SELECT ON public.tickets TO {role} (or run exporter/Database/exporter-role.sql again)",
+            Assert.Single(check.StderrLines));
+    }
+
+    [Fact]
     public async Task OverGrantedRole_IsWarnedAbout_AndTheRoleFileRevokesWhatItShould()
     {
         var db = await HandBuiltDatabase.CreateAsync(postgres, "over_granted");
