@@ -124,7 +124,7 @@ internal static partial class BackfillCommand
         {
             var problems = await runner.RunAsync(TimeSpan.FromSeconds(30),
                 (db, ct) => ContractChecker.CheckAsync(db, options.Database.Schema, collector.Relations, ct), CancellationToken.None);
-            var missingOptional = problems.FirstOrDefault(p => p.MissingRelation && DatabaseContract.Get(p.Relation).Optional);
+            var missingOptional = problems.FirstOrDefault(p => p.OptionalMissing);
             if (missingOptional is not null)
             {
                 await Console.Error.WriteLineAsync($"saas-exporter: backfill: collector {collector.Name} skipped: {missingOptional}");

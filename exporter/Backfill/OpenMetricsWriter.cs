@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SaasExporter.Collectors;
+using SaasExporter.Publishing;
 
 namespace SaasExporter.Backfill;
 
@@ -20,7 +21,7 @@ internal static class OpenMetricsWriter
         {
             var name = FamilyName(family.Family);
             await writer.WriteAsync($"# TYPE {name} {TypeName(family.Family.Type)}\n".AsMemory(), cancellationToken);
-            await writer.WriteAsync($"# HELP {name} {Escape(family.Family.Help)}\n".AsMemory(), cancellationToken);
+            await writer.WriteAsync($"# HELP {name} {ExpositionText.EscapeOpenMetrics(family.Family.Help)}\n".AsMemory(), cancellationToken);
             foreach (var series in family.Series)
             {
                 var labels = Labels(family.Family.LabelNames, series.LabelValues, target);
@@ -53,7 +54,7 @@ internal static class OpenMetricsWriter
     private static string Labels(string[] names, string[] values, IReadOnlyList<(string Name, string Value)> target)
     {
         var own = names.Zip(values, (n, v) => (Name: target.Any(t => t.Name == n) ? "exported_" + n : n, Value: v));
-        return "{" + string.Join(",", own.Concat(target).Select(l => $"{l.Name}=\"{Escape(l.Value)}\"")) + "}";
+        return "{" + string.Join(",", own.Concat(target).Select(l => $"{l.Name}=\"{ExpositionText.EscapeOpenMetrics(l.Value)}\"")) + "}";
     }
 
     private static string Value(double value) => value switch
@@ -63,10 +64,4 @@ internal static class OpenMetricsWriter
         _ when double.IsNaN(value) => "NaN",
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
-
-    /// <summary>OpenMetrics' escaped-string: backslash, double quote and line feed.</summary>
-    internal static string Escape(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("\n", "\\n", StringComparison.Ordinal);
 }

@@ -89,6 +89,9 @@ public static class ContractChecker
 
     public sealed record Problem(string Relation, bool MissingRelation, string Message)
     {
+        /// <summary>An optional relation is absent: the collectors that read it are switched off, nothing is wrong.</summary>
+        public bool OptionalMissing => MissingRelation && DatabaseContract.Get(Relation).Optional;
+
         public override string ToString() => Message;
     }
 

@@ -57,7 +57,7 @@ internal static class CheckCommand
         var fatal = 0;
         foreach (var problem in problems)
         {
-            var optional = problem.MissingRelation && DatabaseContract.Get(problem.Relation).Optional;
+            var optional = problem.OptionalMissing;
             fatal += optional ? 0 : 1;
             await Console.Error.WriteLineAsync($"saas-exporter: {(optional ? "notice" : "contract")}: {problem}");
         }

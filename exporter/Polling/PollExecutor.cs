@@ -187,7 +187,7 @@ public sealed class PollExecutor(
         if (!_contractVerified.ContainsKey(collector.Name))
         {
             var problems = await ContractChecker.CheckAsync(db, options.Value.Database.Schema, collector.Relations, cancellationToken);
-            var missingOptional = problems.FirstOrDefault(p => p.MissingRelation && DatabaseContract.Get(p.Relation).Optional);
+            var missingOptional = problems.FirstOrDefault(p => p.OptionalMissing);
             if (missingOptional is not null)
             {
                 throw new OptionalRelationMissingException(missingOptional.Message);

@@ -10,4 +10,10 @@ public static class ExpositionText
     /// <summary>HELP text with backslash and line feed escaped, as the text format requires.</summary>
     public static string EscapeHelp(string help) =>
         help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
+    /// <summary>OpenMetrics' escaped-string (label values and HELP): backslash, double quote and line feed.</summary>
+    public static string EscapeOpenMetrics(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal);
 }
