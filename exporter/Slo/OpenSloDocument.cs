@@ -2,7 +2,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace SaasExporter.Slo;
 
-/// <summary>One top-level OpenSLO v1 object: its file, kind, name and spec, before interpretation.</summary>
+/// <summary>One OpenSLO v1 object: its file, kind, name and spec, before interpretation, and its node (for positions).</summary>
 public sealed record OpenSloDocument(
     string File,
     string Kind,
@@ -11,7 +11,8 @@ public sealed record OpenSloDocument(
     IReadOnlyDictionary<string, string> Annotations,
     string? DisplayName,
     YamlNode Spec,
-    string SpecPath)
+    string SpecPath,
+    YamlNode Root)
 {
     public string Subject => $"{Kind}/{Name}";
 }

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
+using SaasExporter.Files;
 using YamlDotNet.RepresentationModel;
 
 namespace SaasExporter.Slo;
@@ -14,25 +14,15 @@ public static partial class OpenSloParser
     public static List<OpenSloDocument> Parse(string file, string text, Diagnostics diagnostics)
     {
         var documents = new List<OpenSloDocument>();
-        var stream = new YamlStream();
-        try
+        if (YamlDocuments.Load(text, out var at, out var reason) is not { } yaml)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            diagnostics.Error(file, $"line {e.Start.Line}", "(yaml)", e.InnerException?.Message ?? e.Message);
-            return documents;
-        }
-        catch (InvalidOperationException e)
-        {
-            diagnostics.Error(file, "(document)", "(yaml)", $"not valid YAML: {e.Message}");
+            diagnostics.Error(file, "(document)", "(yaml)", $"not valid YAML: {reason}", at);
             return documents;
         }
 
-        for (var i = 0; i < stream.Documents.Count; i++)
+        for (var i = 0; i < yaml.Count; i++)
         {
-            var root = stream.Documents[i].RootNode;
+            var root = yaml[i].RootNode;
             if (root is YamlScalarNode { Value: null or "" })
             {
                 continue;
@@ -41,6 +31,7 @@ public static partial class OpenSloParser
             var document = ParseEnvelope(file, $"document {i + 1}", root, diagnostics);
             if (document is not null)
             {
+                diagnostics.Locate(file, document.Subject, root);
                 documents.Add(document);
             }
         }
@@ -52,7 +43,7 @@ public static partial class OpenSloParser
     public static OpenSloDocument? ParseEnvelope(string file, string fallbackSubject, YamlNode node, Diagnostics diagnostics, string path = "", string? expectedKind = null, bool keepSubject = false)
     {
         var subject = fallbackSubject;
-        void Report(string field, string message) => diagnostics.Error(file, subject, field, message);
+        void Report(YamlNode at, string field, string message) => diagnostics.Error(file, subject, field, message, at);
 
         var fields = YamlFields.Of(node, path, Report);
         if (fields is null)
@@ -97,16 +88,20 @@ public static partial class OpenSloParser
         }
 
         var displayName = metadata?.String("displayName");
-        var labels = metadata?.Map("labels")?.Strings() ?? new Dictionary<string, string>();
-        var annotations = metadata?.Map("annotations")?.Strings() ?? new Dictionary<string, string>();
+        var labels = Strings(metadata?.Map("labels"));
+        var annotations = Strings(metadata?.Map("annotations"));
         metadata?.RejectUnknown();
         var spec = fields.Node("spec", required: true);
         fields.RejectUnknown();
 
         return kind is null || name is null || spec is null
             ? null
-            : new OpenSloDocument(file, kind, name, labels, annotations, displayName, spec, fields.PathOf("spec"));
+            : new OpenSloDocument(file, kind, name, labels, annotations, displayName, spec, fields.PathOf("spec"), node);
     }
+
+    /// <summary>The string map of metadata labels or annotations, sorted; a list keeps its first value.</summary>
+    private static SortedDictionary<string, string> Strings(YamlFields? map) =>
+        new(map?.Entries().ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal) ?? [], StringComparer.Ordinal);
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
     private static partial Regex DnsLabel();

@@ -1,3 +1,5 @@
+using SaasExporter.Files;
+
 namespace SaasExporter.Slo;
 
 /// <summary>OpenSLO kind AlertCondition (inline or referenced): one burn-rate tier.</summary>
@@ -5,7 +7,7 @@ public sealed partial class OpenSloReader
 {
     private BurnTier? ReadCondition(OpenSloDocument condition, string file, string subject)
     {
-        var spec = YamlFields.Of(condition.Spec, condition.SpecPath, (field, message) => diagnostics.Error(file, subject, field, message));
+        var spec = YamlFields.Of(condition.Spec, condition.SpecPath, (at, field, message) => diagnostics.Error(file, subject, field, message, at));
         if (spec is null)
         {
             return null;
@@ -60,20 +62,6 @@ public sealed partial class OpenSloReader
         return new BurnTier(condition.Name, severity.Value, lookback.Value, shortWindow, threshold.Value, after);
     }
 
-    private static TimeSpan? ReadDuration(YamlFields fields, string key, bool required)
-    {
-        var text = fields.String(key, required);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Durations.TryParse(text, out var duration))
-        {
-            return duration;
-        }
-
-        fields.Error(key, $"'{text}' is not a duration shorthand (a positive integer and one of m h d w M Q Y)");
-        return null;
-    }
+    private static TimeSpan? ReadDuration(YamlFields fields, string key, bool required) =>
+        fields.Duration(key, Durations.OpenSlo, DurationShorthand, required);
 }

@@ -1,3 +1,5 @@
+using SaasExporter.Files;
+
 namespace SaasExporter.Slo;
 
 /// <summary>OpenSLO kind AlertPolicy (inline or referenced) of an SLO: one condition each.</summary>
@@ -49,7 +51,7 @@ public sealed partial class OpenSloReader
     private BurnTier? ReadPolicy(OpenSloDocument slo, OpenSloDocument policy, bool inline)
     {
         var (file, subject) = inline ? (slo.File, slo.Subject) : (policy.File, policy.Subject);
-        var spec = YamlFields.Of(policy.Spec, policy.SpecPath, (field, message) => diagnostics.Error(file, subject, field, message));
+        var spec = YamlFields.Of(policy.Spec, policy.SpecPath, (at, field, message) => diagnostics.Error(file, subject, field, message, at));
         if (spec is null)
         {
             return null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SaasExporter.Files;
 
 namespace SaasExporter.Slo;
 

@@ -1,3 +1,5 @@
+using SaasExporter.Files;
+
 namespace SaasExporter.Slo;
 
 /// <summary>OpenSLO kind SLI (inline or referenced): a thresholdMetric or ratioMetric over Prometheus selectors.</summary>
@@ -79,7 +81,7 @@ public sealed partial class OpenSloReader
             }
             else
             {
-                type ??= YamlFields.Of(dataSource.Spec, "", (_, _) => { })?.String("type");
+                type ??= YamlFields.Of(dataSource.Spec, "", (_, _, _) => { })?.String("type");
             }
         }
         else if (type is null)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SaasExporter.Files;
 
 namespace SaasExporter.Slo;
 
@@ -167,7 +168,7 @@ public sealed partial class OpenSloReader
             return null;
         }
 
-        var fields = YamlFields.Of(envelope.Spec, envelope.SpecPath, (field, message) => diagnostics.Error(slo.File, slo.Subject, field, message));
+        var fields = YamlFields.Of(envelope.Spec, envelope.SpecPath, (at, field, message) => diagnostics.Error(slo.File, slo.Subject, field, message, at));
         return fields is null ? null : ReadSli(fields);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SaasExporter.Files;
 
 namespace SaasExporter.Slo;
 
@@ -26,25 +27,14 @@ public sealed partial class OpenSloReader
         }
 
         var text = window.String("duration", required: true);
-        TimeSpan? period = null;
-        if (text is not null)
-        {
-            if (Durations.TryParse(text, out var parsed))
-            {
-                period = parsed;
-            }
-            else
-            {
-                window.Error("duration", $"'{text}' is not a duration shorthand (a positive integer and one of m h d w M Q Y)");
-            }
-        }
+        var period = text is null ? null : window.Duration("duration", Durations.OpenSlo, DurationShorthand);
 
         var rolling = window.Bool("isRolling");
         var calendarFields = window.Map("calendar");
         CalendarWindow? calendar = null;
         if (rolling is null)
         {
-            window.Error("isRolling", "required");
+            window.Error("isRolling", "is required");
         }
         else if (rolling.Value && calendarFields is not null)
         {

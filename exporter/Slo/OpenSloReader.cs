@@ -1,4 +1,5 @@
 using System.Globalization;
+using SaasExporter.Files;
 
 namespace SaasExporter.Slo;
 
@@ -13,6 +14,9 @@ public sealed partial class OpenSloReader(Diagnostics diagnostics)
     public const string BusinessDaysAnnotation = "saasexporter.io/business-days";
     private const int DefaultMinimum = 10;
 
+    /// <summary>Completes "'x' is not …" for every OpenSLO duration field.</summary>
+    private const string DurationShorthand = "a duration shorthand (a positive integer and one of m h d w M Q Y)";
+
     private readonly Dictionary<(string Kind, string Name), OpenSloDocument> objects = [];
     private readonly Dictionary<string, SliDefinition?> slis = new(StringComparer.Ordinal);
 
@@ -23,7 +27,8 @@ public sealed partial class OpenSloReader(Diagnostics diagnostics)
             if (!objects.TryAdd((document.Kind, document.Name), document))
             {
                 var first = objects[(document.Kind, document.Name)];
-                diagnostics.Error(document.File, document.Subject, "metadata.name", $"duplicate {document.Kind} name (first defined in {first.File})");
+                diagnostics.Error(document.File, document.Subject, "metadata.name", $"duplicate {document.Kind} name (first defined in {first.File})",
+                    YamlKeyPath.Locate(document.Root, "metadata.name"));
             }
         }
     }
@@ -55,7 +60,7 @@ public sealed partial class OpenSloReader(Diagnostics diagnostics)
     }
 
     private YamlFields? Fields(OpenSloDocument document) =>
-        YamlFields.Of(document.Spec, document.SpecPath, (field, message) => diagnostics.Error(document.File, document.Subject, field, message));
+        YamlFields.Of(document.Spec, document.SpecPath, (at, field, message) => diagnostics.Error(document.File, document.Subject, field, message, at));
 
     private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }
