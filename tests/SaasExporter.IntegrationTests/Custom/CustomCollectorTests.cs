@@ -238,6 +238,6 @@ public sealed partial class CustomCollectorTests(PostgresFixture postgres) : IDi
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.StderrLines, l => l.Contains(file, StringComparison.Ordinal));
-        Assert.EndsWith($"CustomCollectorsFile: {file}:5: collector 'c': metric 'saas_active_users': name: collides with the built-in metric of collector 'engagement'", line);
+        Assert.EndsWith($"CustomCollectorsFile: {file}:5:15: collector 'c': metric 'saas_active_users': name: collides with the built-in metric of collector 'engagement'", line);
     }
 }

@@ -68,73 +68,72 @@ public sealed class CustomCollectorFileTests
     }
 
     /// <summary>
-    /// Malformed files: each yields exactly one line, naming the file, the line, the collector, the metric and the key
+    /// Malformed files: each yields exactly one line, naming the file, the line and column, the collector, the metric and the key
     /// where there is one, and no collector at all (a half-valid file never starts half its metrics).
     /// </summary>
     [Theory]
-    [InlineData("collectors: [", "custom.yml:2: not valid YAML:")]
-    [InlineData("- a\n- b", "custom.yml:1: the file must be a mapping with a 'collectors' list")]
-    [InlineData("collector: []", "custom.yml:1: collector: unknown key (known: collectors)")]
+    [InlineData("collectors: [", "custom.yml:2:1: not valid YAML:")]
+    [InlineData("- a\n- b", "custom.yml:1:1: the file must be a mapping with a 'collectors' list")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        lables: [k]",
-        "custom.yml:8: collector 'c': metric 'm': lables: unknown key (known: name, help, type, value, labels, static_labels, max_series, buckets)")]
+        "custom.yml:8:9: collector 'c': metric 'm': lables: unknown key, did you mean 'labels'? (known: name, help, type, value, labels, static_labels, max_series, buckets)")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h",
-        "custom.yml:5: collector 'c': metric 'm': value: is required")]
+        "custom.yml:5:9: collector 'c': metric 'm': value: is required")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: 9m\n        help: h\n        value: v",
-        "custom.yml:5: collector 'c': metric '9m': name: is not a valid metric name ([a-zA-Z_][a-zA-Z0-9_]*; colons are for recording rules)")]
+        "custom.yml:5:15: collector 'c': metric '9m': name: is not a valid metric name ([a-zA-Z_][a-zA-Z0-9_]*; colons are for recording rules)")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: 'saas:dau'\n        help: h\n        value: v",
-        "custom.yml:5: collector 'c': metric 'saas:dau': name: is not a valid metric name ([a-zA-Z_][a-zA-Z0-9_]*; colons are for recording rules)")]
+        "custom.yml:5:15: collector 'c': metric 'saas:dau': name: is not a valid metric name ([a-zA-Z_][a-zA-Z0-9_]*; colons are for recording rules)")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        labels: [ok, bad-label]",
-        "custom.yml:8: collector 'c': metric 'm': labels: 'bad-label' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")]
+        "custom.yml:8:17: collector 'c': metric 'm': labels: 'bad-label' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        labels: [__x]",
-        "custom.yml:8: collector 'c': metric 'm': labels: '__x' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")]
+        "custom.yml:8:17: collector 'c': metric 'm': labels: '__x' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: saas_active_users\n        help: h\n        value: v",
-        "custom.yml:5: collector 'c': metric 'saas_active_users': name: collides with the built-in metric of collector 'engagement'")]
+        "custom.yml:5:15: collector 'c': metric 'saas_active_users': name: collides with the built-in metric of collector 'engagement'")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: saas_deals\n        help: h\n        value: v",
-        "custom.yml:5: collector 'c': metric 'saas_deals': name: the saas_ prefix is reserved for built-in metrics")]
+        "custom.yml:5:15: collector 'c': metric 'saas_deals': name: the saas_ prefix is reserved for built-in metrics")]
     [InlineData("collectors:\n  - name: revenue\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:2: collector 'revenue': name: collides with a built-in collector of the same name")]
+        "custom.yml:2:11: collector 'revenue': name: collides with a built-in collector of the same name")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n  - name: d\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:11: collector 'd': metric 'm': name: 'm' is already exposed by metric 'm' of collector 'c'")]
+        "custom.yml:11:15: collector 'd': metric 'm': name: 'm' is already exposed by metric 'm' of collector 'c'")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n      - name: m_count\n        help: h\n        value: v\n      - name: m\n        type: histogram\n        help: h\n        value: v",
-        "custom.yml:11: collector 'c': metric 'm': name: 'm' is already exposed by metric 'm' of collector 'c'")]
+        "custom.yml:11:15: collector 'c': metric 'm': name: 'm' is already exposed by metric 'm' of collector 'c'")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        type: summary\n        value: v",
-        "custom.yml:7: collector 'c': metric 'm': type: 'summary' is not one of gauge, counter, histogram")]
+        "custom.yml:7:15: collector 'c': metric 'm': type: 'summary' is not one of gauge, counter, histogram")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        type: counter\n        value: v",
-        "custom.yml:5: collector 'c': metric 'm': name: a counter's name must end in _total")]
+        "custom.yml:5:15: collector 'c': metric 'm': name: a counter's name must end in _total")]
     [InlineData("collectors:\n  - name: c\n    interval: 5 minutes\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:3: collector 'c': interval: '5 minutes' is not a duration such as 30s, 5m or 1h")]
+        "custom.yml:3:15: collector 'c': interval: '5 minutes' is not a duration such as 30s, 5m or 1h")]
     [InlineData("collectors:\n  - name: c\n    interval: 30s\n    timeout: 1m\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:4: collector 'c': timeout: 00:01:00 is longer than the interval 00:00:30")]
+        "custom.yml:4:14: collector 'c': timeout: 00:01:00 is longer than the interval 00:00:30")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v WHERE @window_start < @now\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:3: collector 'c': sql: uses @window_start but the collector declares no windows")]
+        "custom.yml:3:10: collector 'c': sql: uses @window_start but the collector declares no windows")]
     [InlineData("collectors:\n  - name: c\n    windows: [7d, month]\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:3: collector 'c': windows: 'month' is not a window such as 7d, 12h or 4w")]
+        "custom.yml:3:5: collector 'c': windows: 'month' is not a window such as 7d, 12h or 4w")]
     [InlineData("collectors:\n  - name: c\n    windows: [7d]\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        labels: [window]",
-        "custom.yml:9: collector 'c': metric 'm': labels: 'window' is added by the collector's windows; do not declare it")]
+        "custom.yml:9:17: collector 'c': metric 'm': labels: 'window' is added by the collector's windows; do not declare it")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        max_series: 0",
-        "custom.yml:8: collector 'c': metric 'm': max_series: '0' is not a whole number from 1 to 100000")]
+        "custom.yml:8:21: collector 'c': metric 'm': max_series: '0' is not a whole number from 1 to 100000")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        buckets: [1, 2]",
-        "custom.yml:8: collector 'c': metric 'm': buckets: only a histogram has buckets")]
+        "custom.yml:8:9: collector 'c': metric 'm': buckets: only a histogram has buckets")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        type: histogram\n        value: v\n        buckets: [5, 1]",
-        "custom.yml:9: collector 'c': metric 'm': buckets: must be a non-empty list of strictly increasing numbers")]
+        "custom.yml:9:9: collector 'c': metric 'm': buckets: must be a non-empty list of strictly increasing numbers")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics: []",
-        "custom.yml:4: collector 'c': metrics: a non-empty list of metrics is required")]
+        "custom.yml:4:5: collector 'c': metrics: a non-empty list of metrics is required")]
     [InlineData("collectors:\n  - name: c\n    sql: '  '\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:3: collector 'c': sql: is empty")]
+        "custom.yml:3:10: collector 'c': sql: is empty")]
     [InlineData("collectors:\n  - name: Bad Name\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:2: collector 'Bad Name': name: must be lower case letters, digits and underscores, starting with a letter")]
+        "custom.yml:2:11: collector 'Bad Name': name: must be lower case letters, digits and underscores, starting with a letter")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v\n        labels: [v]",
-        "custom.yml:7: collector 'c': metric 'm': value: column 'v' cannot be both the value and a label")]
+        "custom.yml:7:16: collector 'c': metric 'm': value: column 'v' cannot be both the value and a label")]
     [InlineData("collectors:\n  - sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:2: collector '#1': name: is required")]
+        "custom.yml:2:5: collector '#1': name: is required")]
     [InlineData("collectors:\n  - name: c\n    interval: 2d\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:3: collector 'c': interval: '2d' is longer than 1d, the longest collector interval")]
+        "custom.yml:3:15: collector 'c': interval: '2d' is longer than 1d, the longest collector interval")]
     [InlineData("collectors:\n  - name: c\n    interval: 1d\n    timeout: 2h\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        value: v",
-        "custom.yml:4: collector 'c': timeout: '2h' is longer than 1h, the longest collector timeout")]
+        "custom.yml:4:14: collector 'c': timeout: '2h' is longer than 1h, the longest collector timeout")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        value: v\n        help: |\n          one\n          # TYPE m counter",
-        "custom.yml:7: collector 'c': metric 'm': help: contains a line break or another control character: HELP text is one line")]
+        "custom.yml:7:15: collector 'c': metric 'm': help: contains a line break or another control character: HELP text is one line")]
     [InlineData("collectors:\n  - name: c\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        value: v\n        help: \"a\\rb\"",
-        "custom.yml:7: collector 'c': metric 'm': help: contains a line break or another control character: HELP text is one line")]
+        "custom.yml:7:15: collector 'c': metric 'm': help: contains a line break or another control character: HELP text is one line")]
     public void MalformedFile_GivesOneLineAndNoCollector(string yaml, string expected)
     {
         var load = Parse(yaml);
@@ -152,6 +151,31 @@ public sealed class CustomCollectorFileTests
 
         Assert.Equal(2, load.Errors.Count);
         Assert.Empty(load.Collectors);
+    }
+
+    [Fact]
+    public void FileWithThreeProblems_ReportsAllThree_WithLineAndColumn()
+    {
+        var load = Parse("collectors:\n  - name: c\n    interval: soon\n    sql: SELECT 1 AS v\n    metrics:\n      - name: m\n        help: h\n        type: gauges\n        value: v\n        lables: [k]\n");
+
+        Assert.Empty(load.Collectors);
+        Assert.Equal(
+        [
+            "custom.yml:3:15: collector 'c': interval: 'soon' is not a duration such as 30s, 5m or 1h",
+            "custom.yml:10:9: collector 'c': metric 'm': lables: unknown key, did you mean 'labels'? (known: name, help, type, value, labels, static_labels, max_series, buckets)",
+            "custom.yml:8:15: collector 'c': metric 'm': type: 'gauges' is not one of gauge, counter, histogram",
+        ], load.Errors);
+    }
+
+    [Fact]
+    public void MisspelledTopKey_IsReportedWithTheKeyItMeant_AndTheMissingKey()
+    {
+        var load = Parse("collector: []");
+
+        Assert.Empty(load.Collectors);
+        Assert.Equal(
+            ["custom.yml:1:1: collectors: is required", "custom.yml:1:1: collector: unknown key, did you mean 'collectors'? (known: collectors)"],
+            load.Errors);
     }
 
     [Fact]
