@@ -56,7 +56,7 @@ public static partial class WebConfigFile
         }
 
         root.Allow(TopKeys);
-        root.RejectUnknown(key => UnsupportedToolkitKeys.Contains(key, StringComparer.Ordinal) ? "is an exporter-toolkit setting this exporter does not support" : null);
+        root.RejectUnknown(Unsupported);
         var tls = ReadTls(root, baseDirectory, clock ?? TimeProvider.System);
         var users = ReadUsers(root);
         return errors.Count > 0 ? new WebConfigLoad(null, errors) : new WebConfigLoad(new WebConfig(tls, users), []);
@@ -76,7 +76,7 @@ public static partial class WebConfigFile
         }
 
         map.Allow(TlsKeys);
-        map.RejectUnknown(key => UnsupportedToolkitKeys.Contains(key, StringComparer.Ordinal) ? "is an exporter-toolkit setting this exporter does not support" : null);
+        map.RejectUnknown(Unsupported);
         var cert = map.Scalar("cert_file");
         var key = map.Scalar("key_file");
         if (string.IsNullOrWhiteSpace(cert) || string.IsNullOrWhiteSpace(key))
@@ -147,6 +147,9 @@ public static partial class WebConfigFile
 
         return users;
     }
+
+    private static string? Unsupported(string key) =>
+        UnsupportedToolkitKeys.Contains(key, StringComparer.Ordinal) ? "is an exporter-toolkit setting this exporter does not support" : null;
 
     /// <summary>A modular-crypt bcrypt hash; cost below 10 is refused (exporter-toolkit's own documentation uses 10).</summary>
     [GeneratedRegex(@"^\$2[aby]\$(1[0-9]|2[0-9]|3[01])\$[./A-Za-z0-9]{53}$", RegexOptions.CultureInvariant)]
