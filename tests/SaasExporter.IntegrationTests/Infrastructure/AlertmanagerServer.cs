@@ -5,7 +5,8 @@ using YamlDotNet.RepresentationModel;
 namespace SaasExporter.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real Alertmanager (Debian package prometheus-alertmanager) on a free loopback port, with clustering off and a
+/// The real Alertmanager (Debian package prometheus-alertmanager) on a free loopback port, alone or as a member of a
+/// gossip cluster on loopback (<see cref="Peering"/>), with a
 /// test-only configuration derived from the shipped prometheus/alertmanager.yml (never edited): receivers post to the
 /// <see cref="WebhookSink"/> on the same paths, tickets are not held for business hours (a test may run at night), and
 /// grouping waits are a second. Only the process it started is stopped; its temporary directory is deleted.
@@ -29,7 +30,17 @@ public sealed class AlertmanagerServer : IAsyncDisposable
             .FirstOrDefault(p => p is not null && File.Exists(p))
         ?? throw new InvalidOperationException("alertmanager not found: install it with `apt-get install prometheus-alertmanager` (tests/run does this) or set SAAS_EXPORTER_ALERTMANAGER");
 
-    public static async Task<AlertmanagerServer> StartAsync(Uri sink)
+    /// <summary>A member of a gossip cluster: its own peer port, and the peer ports of the others.</summary>
+    public sealed record Peering(int Port, IReadOnlyList<int> Peers);
+
+    /// <summary>
+    /// Peer timeout of a test cluster. A member waits this long per position before notifying, to see in the gossiped
+    /// notification log whether an earlier member already did (15 s by default; shortened so a test sees duplicates
+    /// or their absence within seconds).
+    /// </summary>
+    public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(2);
+
+    public static async Task<AlertmanagerServer> StartAsync(Uri sink, Peering? cluster = null)
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-alertmanager-").FullName;
@@ -42,8 +53,17 @@ public sealed class AlertmanagerServer : IAsyncDisposable
             $"--config.file={config}",
             $"--storage.path={Path.Combine(root, "data")}",
             $"--web.listen-address={listen}",
-            "--cluster.listen-address=",
             "--log.level=warn",
+            .. cluster is null
+                ? (string[])["--cluster.listen-address="]
+                : [
+                    $"--cluster.listen-address=127.0.0.1:{cluster.Port}",
+                    $"--cluster.advertise-address=127.0.0.1:{cluster.Port}",
+                    $"--cluster.peer-timeout={PeerTimeout.TotalSeconds}s",
+                    "--cluster.gossip-interval=100ms",
+                    "--cluster.pushpull-interval=2s",
+                    .. cluster.Peers.Select(p => $"--cluster.peer=127.0.0.1:{p}"),
+                ],
         ])
         {
             RedirectStandardOutput = true,
@@ -150,6 +170,16 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         return writer.ToString();
     }
 
+
+    /// <summary>Kills this Alertmanager (a cluster member lost); its directory stays until dispose.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -22,6 +21,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         _root = root;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Api = new PromQlApi(Client);
     }
 
     public Uri Address { get; }
@@ -47,7 +47,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// </summary>
     public static async Task<PrometheusServer> StartAsync(IReadOnlyList<Uri> exporters, Uri? alertmanager, Func<string, string, string>? rewriteRules, string? blocks)
     {
-        var binary = BinaryPath;
+        _ = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
         var data = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
         foreach (var block in blocks is null ? [] : Directory.GetDirectories(blocks))
@@ -55,14 +55,38 @@ public sealed class PrometheusServer : IAsyncDisposable
             CopyDirectory(block, Path.Combine(data, Path.GetFileName(block)));
         }
 
-        var port = LoopbackPort.Free();
-        var listen = $"127.0.0.1:{port}";
-        var config = Path.Combine(root, "prometheus.yml");
+        var listen = $"127.0.0.1:{LoopbackPort.Free()}";
         var rulesCopy = Directory.CreateDirectory(Path.Combine(root, "rules")).FullName;
-        await File.WriteAllTextAsync(config, PrometheusTestConfig.Generate([.. exporters.Select(e => e.Authority)], listen,
-            alertmanagerTarget: alertmanager?.Authority, rewriteRules: rewriteRules, rulesCopy: rulesCopy));
+        var config = PrometheusTestConfig.Generate([.. exporters.Select(e => e.Authority)], listen,
+            alertmanagerTarget: alertmanager?.Authority, rewriteRules: rewriteRules, rulesCopy: rulesCopy);
+        return await LaunchAsync(root, listen, config, [], new Dictionary<string, string>());
+    }
 
-        var start = new ProcessStartInfo(binary,
+    /// <summary>
+    /// Starts one replica of the HA pair from the shipped prometheus/prometheus-ha.yml, as docker-compose.yml's
+    /// <c>ha</c> profile runs it: its <c>replica</c> external label from PROMETHEUS_REPLICA (with the feature flag
+    /// compose passes), remote write to <paramref name="store"/> and alerts to every Alertmanager of the cluster.
+    /// </summary>
+    public static async Task<PrometheusServer> StartReplicaAsync(string replica, IReadOnlyList<Uri> exporters, IReadOnlyList<Uri> alertmanagers,
+        Uri store, Func<string, string, string>? rewriteRules = null)
+    {
+        _ = BinaryPath;
+        var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
+        var listen = $"127.0.0.1:{LoopbackPort.Free()}";
+        var rulesCopy = Directory.CreateDirectory(Path.Combine(root, "rules")).FullName;
+        var config = PrometheusTestConfig.GenerateReplica([.. exporters.Select(e => e.Authority)], listen,
+            [.. alertmanagers.Select(a => a.Authority)], new Uri(store, "api/v1/write"), rewriteRules, rulesCopy);
+        return await LaunchAsync(root, listen, config, ["--enable-feature=expand-external-labels"],
+            new Dictionary<string, string> { ["PROMETHEUS_REPLICA"] = replica });
+    }
+
+    private static async Task<PrometheusServer> LaunchAsync(string root, string listen, string configText, IReadOnlyList<string> flags,
+        IReadOnlyDictionary<string, string> environment)
+    {
+        var config = Path.Combine(root, "prometheus.yml");
+        await File.WriteAllTextAsync(config, configText);
+        var data = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
+        var start = new ProcessStartInfo(BinaryPath,
         [
             $"--config.file={config}",
             $"--storage.tsdb.path={data}",
@@ -71,12 +95,18 @@ public sealed class PrometheusServer : IAsyncDisposable
             // An alert that fires before Alertmanager is discovered is sent again only after this delay (1 min by
             // default): the Watchdog, firing at the first evaluation, would miss a test's window.
             "--rules.alert.resend-delay=2s",
+            .. flags,
         ])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = root,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         var server = new PrometheusServer(process, root, new Uri($"http://{listen}/"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
@@ -138,28 +168,14 @@ public sealed class PrometheusServer : IAsyncDisposable
         throw new TimeoutException($"prometheus not ready after {timeout}: {Log}");
     }
 
-    /// <summary>
-    /// Runs an instant query through /api/v1/query. Returns the <c>data</c> object (<c>resultType</c>, <c>result</c>);
-    /// throws <see cref="PrometheusQueryException"/> with Prometheus' own message when the query fails.
-    /// </summary>
-    public Task<JsonElement> QueryAsync(string promql) => PostAsync("api/v1/query", promql, []);
+    /// <summary>The query API of this server.</summary>
+    public PromQlApi Api { get; }
 
-    private async Task<JsonElement> PostAsync(string api, string promql, KeyValuePair<string, string>[] parameters)
-    {
-        using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("query", promql), .. parameters]);
-        using var response = await Client.PostAsync(new Uri(api, UriKind.Relative), content);
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var body = document.RootElement;
-        if (body.GetProperty("status").GetString() != "success")
-        {
-            throw new PrometheusQueryException(promql, $"{body.GetProperty("errorType").GetString()}: {body.GetProperty("error").GetString()}");
-        }
-
-        return body.GetProperty("data").Clone();
-    }
+    /// <summary>Runs an instant query through /api/v1/query (see <see cref="PromQlApi.QueryAsync"/>).</summary>
+    public Task<JsonElement> QueryAsync(string promql) => Api.QueryAsync(promql);
 
     /// <summary>The numeric values of an instant query's result (a vector's samples or a scalar), NaN included.</summary>
-    public async Task<IReadOnlyList<double>> ValuesAsync(string promql) => Values(await QueryAsync(promql));
+    public Task<IReadOnlyList<double>> ValuesAsync(string promql) => Api.ValuesAsync(promql);
 
     /// <summary>Polls a query until it returns at least one number (not NaN) satisfying the condition.</summary>
     public async Task<IReadOnlyList<double>> WaitForDataAsync(string promql, TimeSpan timeout, Func<double, bool>? condition = null)
@@ -181,20 +197,8 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Runs a range query through /api/v1/query_range: each series' labels and its points in time order.</summary>
-    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset At, double Value)> Points)>> RangeAsync(
-        string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
-    {
-        var data = await PostAsync("api/v1/query_range", promql,
-        [
-            new("start", start.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("end", end.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("step", step.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
-        ]);
-        return [.. data.GetProperty("result").EnumerateArray().Select(series => (
-            (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString()!, StringComparer.Ordinal),
-            (IReadOnlyList<(DateTimeOffset, double)>)[.. series.GetProperty("values").EnumerateArray()
-                .Select(p => (DateTimeOffset.FromUnixTimeMilliseconds((long)(p[0].GetDouble() * 1000)), Number(p)))]))];
-    }
+    public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset At, double Value)> Points)>> RangeAsync(
+        string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step) => Api.RangeAsync(promql, start, end, step);
 
     private static void CopyDirectory(string from, string to)
     {
@@ -210,16 +214,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    public static IReadOnlyList<double> Values(JsonElement data)
+    public static IReadOnlyList<double> Values(JsonElement data) => PromQlApi.Values(data);
+
+    /// <summary>Kills this Prometheus (a replica lost); its directory stays until dispose.</summary>
+    public async Task StopAsync()
     {
-        var result = data.GetProperty("result");
-        return data.GetProperty("resultType").GetString() switch
+        if (!_process.HasExited)
         {
-            "vector" => [.. result.EnumerateArray().Select(s => Number(s.GetProperty("value")))],
-            "matrix" => [.. result.EnumerateArray().SelectMany(s => s.GetProperty("values").EnumerateArray()).Select(Number)],
-            "scalar" => [Number(result)],
-            _ => [],
-        };
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -239,13 +243,6 @@ public sealed class PrometheusServer : IAsyncDisposable
             Directory.Delete(_root, recursive: true);
         }
     }
-
-    private static double Number(JsonElement sample) => sample[1].GetString() switch
-    {
-        "+Inf" => double.PositiveInfinity,
-        "-Inf" => double.NegativeInfinity,
-        var text => double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture),
-    };
 
     private void Append(string? line)
     {

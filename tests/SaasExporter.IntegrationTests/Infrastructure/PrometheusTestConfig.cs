@@ -81,6 +81,48 @@ public static class PrometheusTestConfig
         return writer.ToString();
     }
 
+    /// <summary>
+    /// The test configuration of one HA replica, from the shipped prometheus/prometheus-ha.yml: as <see cref="Generate(IReadOnlyList{string}, string, string?, string?, Func{string, string, string}?, string?)"/>,
+    /// with the shipped external labels (the replica label from the environment), alert relabelling and remote-write
+    /// relabelling kept, the cluster's Alertmanagers and the store pointed at the test's servers, and remote write
+    /// flushed every second.
+    /// </summary>
+    public static string GenerateReplica(IReadOnlyList<string> exporterTargets, string selfTarget, IReadOnlyList<string> alertmanagerTargets,
+        Uri remoteWrite, Func<string, string, string>? rewriteRules, string rulesCopy)
+    {
+        var shipped = Repository.PathOf("prometheus", "prometheus-ha.yml");
+        var shippedRoot = Load(shipped);
+        var yaml = new YamlStream();
+        using (var reader = new StringReader(Generate(exporterTargets, selfTarget, shipped, rewriteRules: rewriteRules, rulesCopy: rulesCopy)))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var alerting = (YamlMappingNode)shippedRoot["alerting"];
+        var targets = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)alerting["alertmanagers"])[0])["static_configs"])[0];
+        targets.Children[new YamlScalarNode("targets")] = new YamlSequenceNode(alertmanagerTargets.Select(t => new YamlScalarNode(t)));
+        root.Children[new YamlScalarNode("alerting")] = alerting;
+
+        var remote = (YamlMappingNode)((YamlSequenceNode)shippedRoot["remote_write"])[0];
+        remote.Children[new YamlScalarNode("url")] = new YamlScalarNode(remoteWrite.ToString());
+        remote.Children[new YamlScalarNode("queue_config")] = new YamlMappingNode(
+            new YamlScalarNode("batch_send_deadline"), new YamlScalarNode("1s"));
+        root.Children[new YamlScalarNode("remote_write")] = shippedRoot["remote_write"];
+
+        using var writer = new StringWriter();
+        yaml.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static YamlMappingNode Load(string path)
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(path);
+        yaml.Load(reader);
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
     private static IEnumerable<string> CopyRules(IEnumerable<string> patterns, Func<string, string, string> rewrite, string directory)
     {
         var index = 0;
