@@ -84,7 +84,7 @@ public static class ReplayJson
         json.WriteString("longWindow", Durations.Format(tier.Tier.LongWindow));
         json.WriteString("shortWindow", Durations.Format(tier.Tier.ShortWindow));
         json.WriteNumber("factor", tier.Tier.Factor);
-        json.WriteNumber("errorRatioThreshold", tier.Threshold);
+        json.WriteNumber("errorRatioThreshold", tier.Tier.Factor * objective.Slo.ErrorBudget);
         json.WriteNumber("forSeconds", tier.Tier.For.TotalSeconds);
         json.WriteStartArray("months");
         foreach (var month in objective.Months)

@@ -49,7 +49,7 @@ public static class ReplayMarkdown
                 var firings = tier.StartedIn(month.Month);
                 var when = string.Join("; ", firings.Select(f => $"{ReplayText.Instant(f.Start)} ({ReplayText.Duration(f.Duration)}{(f.Ongoing ? ", still firing at the end" : "")})"));
                 b.Append(CultureInfo.InvariantCulture,
-                    $"| {tier.Tier.Name} | {tier.Tier.Severity.Text()} | {BurnRatePlanner.Describe(tier.Tier)} | {ReplayText.Number(tier.Threshold)} | {(tier.Tier.For > TimeSpan.Zero ? Durations.Format(tier.Tier.For) : "-")} | {month.Month.Name} | {firings.Count} | {when} |\n");
+                    $"| {tier.Tier.Name} | {tier.Tier.Severity.Text()} | {BurnRatePlanner.Describe(tier.Tier)} | {SliSemantics.Number(tier.Tier.Factor * slo.ErrorBudget)} | {(tier.Tier.For > TimeSpan.Zero ? Durations.Format(tier.Tier.For) : "-")} | {month.Month.Name} | {firings.Count} | {when} |\n");
             }
         }
 

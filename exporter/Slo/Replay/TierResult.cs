@@ -2,7 +2,7 @@ namespace SaasExporter.Slo.Replay;
 
 /// <summary>
 /// A burn-rate tier as the planner made it (windows, factor, <c>for:</c>), its error-ratio threshold as the alert
-/// computes it (factor x error budget, in floating point like PromQL), and its firings over the replay.
+/// compares with it (factor x error budget, in floating point like PromQL; reports print the decimal product), and its firings over the replay.
 /// </summary>
 public sealed record TierResult(BurnTier Tier, double Threshold, IReadOnlyList<Firing> Firings)
 {

@@ -74,7 +74,7 @@ public sealed class SloReplayCommandTests(SloReplayHistory history) : IClassFixt
         // 6912 / 8928 = 77.419%, budget left 1 - (2016 / 8928) / 0.1 = -125.806%; 8028 / 8064 = 99.554%, 1 - (36 / 8064) / 0.1 = 95.536%.
         Assert.Contains("| 2026-01 | 8928 | 77.419% | missed | -125.806% |", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("| 2026-02 | 8064 | 99.554% | met | 95.536% |", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("| fast | ticket | 1d/2h x2.2 | 0.22000000000000003 | 1h | 2026-01 | 1 | 2026-01-10T06:15:00Z (6d 19h 20m) |", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("| fast | ticket | 1d/2h x2.2 | 0.22 | 1h | 2026-01 | 1 | 2026-01-10T06:15:00Z (6d 19h 20m) |", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("| burst | page | 1h/5m x5 | 0.5 | - | 2026-02 | 1 | 2026-02-14T10:30:00Z (2h 30m) |", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("**burst would page on a healthy month: tighten the tier or the objective.** 2026-02 met the objective (99.554%) yet the page tier fired 1 time(s).", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("**fast would page", result.Stdout, StringComparison.Ordinal);
