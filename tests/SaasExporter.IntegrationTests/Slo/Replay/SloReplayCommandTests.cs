@@ -66,6 +66,27 @@ public sealed class SloReplayCommandTests(SloReplayHistory history) : IClassFixt
     }
 
     [Fact]
+    public async Task Replay_OfPollCounters_ReportsTheEventsAndFiringsConstructedWithTheRulesIncrease()
+    {
+        var objective = await ReplayedObjectiveAsync("replayed-polls", history.CounterSloDirectory);
+
+        // 10 polls per 5 minutes; a month counts the intervals ending in (start, end]: January's 8928 intervals hold the
+        // bad week's 2016, February's 8064 the burst's 36. Counter samples lie on both ends of every window, so
+        // Prometheus' increase() is the exact difference.
+        Assert.Equal("events", objective.GetProperty("unit").GetString());
+        var months = objective.GetProperty("months").EnumerateArray().ToList();
+        AssertMonth(months[0], total: 89280, bad: 20160, met: false);
+        AssertMonth(months[1], total: 80640, bad: 360, met: true);
+
+        // burst (1h/5m, 0.5): the 5m window holds the one interval ending at t, bad from January 10 00:00; the 1h
+        // window's 12 intervals hold 7 bad ones (above 0.5) at 00:30; the interval ending January 17 00:00 succeeded.
+        AssertFirings(Tier(objective, "burst"),
+            ("2026-01", "2026-01-10T00:30:00Z", "2026-01-10T00:30:00Z", "2026-01-17T00:00:00Z"),
+            ("2026-02", "2026-02-14T10:30:00Z", "2026-02-14T10:30:00Z", "2026-02-14T13:00:00Z"));
+        Assert.Equal(["2026-02"], Tier(objective, "burst").GetProperty("healthyMonthPages").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
     public async Task Replay_AsMarkdown_PrintsTheMonthsTheTiersAndTheFlagForAPerson()
     {
         var result = await RunAsync([]);
@@ -142,23 +163,23 @@ public sealed class SloReplayCommandTests(SloReplayHistory history) : IClassFixt
     private static JsonElement Tier(JsonElement objective, string name) =>
         objective.GetProperty("tiers").EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
 
-    private async Task<JsonElement> ReplayedObjectiveAsync()
+    private async Task<JsonElement> ReplayedObjectiveAsync(string name = "replayed-dau", string? slos = null)
     {
-        var result = await RunAsync(["--json"]);
+        var result = await RunAsync(["--json"], slos: slos);
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var document = JsonDocument.Parse(result.Stdout);
         var objective = Assert.Single(document.RootElement.GetProperty("objectives").EnumerateArray());
-        Assert.Equal("replayed-dau", objective.GetProperty("name").GetString());
+        Assert.Equal(name, objective.GetProperty("name").GetString());
         return objective.Clone();
     }
 
-    private Task<ExporterProcess.Result> RunAsync(string[] extra, string? from = null, string? to = null, Uri? prometheus = null) =>
+    private Task<ExporterProcess.Result> RunAsync(string[] extra, string? from = null, string? to = null, Uri? prometheus = null, string? slos = null) =>
         ExporterProcess.RunAsync(
         [
             "slo", "replay",
             "--from", from ?? Iso(From),
             "--to", to ?? Iso(To),
-            "--in", history.SloDirectory,
+            "--in", slos ?? history.SloDirectory,
             "--prometheus", (prometheus ?? history.Prometheus).ToString(),
             "--step", "5m",
             .. extra,

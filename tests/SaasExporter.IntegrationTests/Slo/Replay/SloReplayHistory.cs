@@ -10,7 +10,9 @@ namespace SaasExporter.IntegrationTests.Slo.Replay;
 /// every 5 minutes through January and February 2026, 500 users (good: the SLO wants at least 100) except 0 during a
 /// bad week (January 10 to 17) and a bad burst of three hours (February 14, 10:00 to 13:00). Written as OpenMetrics,
 /// turned into blocks by promtool, served by Prometheus. The SLO (<see cref="Slo"/>) has two explicit tiers: a 1d/2h
-/// ticket tier at 2.2x with <c>for: 1h</c> and a 1h/5m page tier at 5x.
+/// ticket tier at 2.2x with <c>for: 1h</c> and a 1h/5m page tier at 5x. The poll counters
+/// (<see cref="CounterSlo"/>, in <see cref="CounterSloDirectory"/>) count 10 polls every 5 minutes up to March 1
+/// inclusive, all failed in the 5 minutes ending at a bad instant and all succeeded otherwise.
 /// </summary>
 public sealed class SloReplayHistory : IAsyncLifetime
 {
@@ -97,12 +99,73 @@ public sealed class SloReplayHistory : IAsyncLifetime
             - alertPolicyRef: burst-policy
         """;
 
+    public const string CounterSlo = """
+        apiVersion: openslo/v1
+        kind: AlertCondition
+        metadata:
+          name: burst
+        spec:
+          severity: page
+          condition:
+            kind: burnrate
+            op: gt
+            threshold: 5
+            lookbackWindow: 1h
+        ---
+        apiVersion: openslo/v1
+        kind: AlertPolicy
+        metadata:
+          name: burst-policy
+        spec:
+          alertWhenBreaching: true
+          conditions:
+            - conditionRef: burst
+        ---
+        apiVersion: openslo/v1
+        kind: SLO
+        metadata:
+          name: replayed-polls
+          displayName: Replayed polls
+          labels:
+            team: sre
+        spec:
+          description: 90% of polls succeed over 4 weeks.
+          service: saas-exporter
+          indicator:
+            metadata:
+              name: replayed-polls
+            spec:
+              ratioMetric:
+                counter: true
+                good:
+                  metricSource:
+                    type: Prometheus
+                    spec:
+                      query: 'saas_exporter_collector_scheduled_polls_total{result="success"}'
+                total:
+                  metricSource:
+                    type: Prometheus
+                    spec:
+                      query: 'saas_exporter_collector_scheduled_polls_total'
+          timeWindow:
+            - duration: 4w
+              isRolling: true
+          budgetingMethod: Occurrences
+          objectives:
+            - displayName: Polls succeed
+              target: 0.9
+          alertPolicies:
+            - alertPolicyRef: burst-policy
+        """;
+
     private string root = "";
     private SloReplayPrometheus? prometheus;
 
     public Uri Prometheus => prometheus!.Address;
 
     public string SloDirectory => Path.Combine(root, "slos");
+
+    public string CounterSloDirectory => Path.Combine(root, "counter-slos");
 
     public static bool IsBad(DateTimeOffset at) => (at >= BadWeek.From && at < BadWeek.To) || (at >= BadBurst.From && at < BadBurst.To);
 
@@ -111,12 +174,27 @@ public sealed class SloReplayHistory : IAsyncLifetime
         root = Directory.CreateTempSubdirectory("saas-exporter-slo-replay-").FullName;
         Directory.CreateDirectory(SloDirectory);
         await File.WriteAllTextAsync(Path.Combine(SloDirectory, "replayed.yaml"), Slo);
+        Directory.CreateDirectory(CounterSloDirectory);
+        await File.WriteAllTextAsync(Path.Combine(CounterSloDirectory, "replayed-polls.yaml"), CounterSlo);
         var history = Path.Combine(root, "history.om");
         var text = new StringBuilder("# TYPE saas_active_users gauge\n");
         for (var at = From; at < To; at += Step)
         {
             text.Append(CultureInfo.InvariantCulture,
                 $"saas_active_users{{entity=\"user\",window=\"1d\",job=\"saas-exporter\",instance=\"backfill\"}} {(IsBad(at) ? 0 : 500)} {at.ToUnixTimeSeconds()}\n");
+        }
+
+        text.Append("# TYPE saas_exporter_collector_scheduled_polls counter\n");
+        long succeeded = 0, failed = 0;
+        for (var at = From; at <= To; at += Step)
+        {
+            succeeded += at > From && !IsBad(at) ? 10 : 0;
+            failed += at > From && IsBad(at) ? 10 : 0;
+            foreach (var (result, count) in new[] { ("success", succeeded), ("failure", failed) })
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"saas_exporter_collector_scheduled_polls_total{{collector=\"engagement\",result=\"{result}\",job=\"saas-exporter\",instance=\"backfill\"}} {count} {at.ToUnixTimeSeconds()}\n");
+            }
         }
 
         text.Append("# EOF\n");
