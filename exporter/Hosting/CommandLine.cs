@@ -2,7 +2,7 @@ namespace SaasExporter.Hosting;
 
 /// <summary>
 /// Splits the command line into a subcommand and the rest. Subcommands: serve (default), once, check, catalogue, backfill,
-/// demo seed, demo simulate, slo generate. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
+/// demo seed, demo simulate, slo generate, slo replay. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
 /// </summary>
 public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments)
 {
@@ -13,6 +13,7 @@ public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments
                saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace|--if-empty] [--Key=Value ...]
                saas-exporter demo simulate [--tick SECONDS] [--seed S] [--Key=Value ...]
                saas-exporter slo generate [--in prometheus/slos] [--rules prometheus/rules/slo] [--tests prometheus/tests/slo] [--check]
+               saas-exporter slo replay --from INSTANT --to INSTANT [--in prometheus/slos] [--prometheus URL] [--step 30s] [--json]
         configuration keys: see README.md (also from appsettings.json and SAAS_EXPORTER_* variables)
         """;
 

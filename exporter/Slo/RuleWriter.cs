@@ -120,9 +120,7 @@ public static class RuleWriter
             var expression = display
                 ? $"1 - avg_over_time(slo:sli_current_good:bool{id}[{w}])"
                 : sli.Kind == SliKind.CounterRatio
-                ? sli.Good is not null
-                    ? $"1 - (sum({Increase(sli.Good, w)}) / (sum({Increase(sli.Total!, w)}) > 0))"
-                    : $"sum({Increase(sli.Bad!, w)}) / (sum({Increase(sli.Total!, w)}) > 0)"
+                ? CounterErrorExpression(sli, w)
                 : slo.TimeSliceWindow is { } slice && window >= slice
                     ? $"1 - avg_over_time((slo:sli_slice:ratio{id} >= bool {Number(slo.TimeSliceTarget!.Value)})[{SliceRange(window)}:{Durations.Format(slice)}])"
                     : $"1 - avg_over_time(slo:sli_good:bool{id}[{w}])";
@@ -134,7 +132,7 @@ public static class RuleWriter
             foreach (var window in tiers.Select(t => t.LongWindow).Distinct().Order())
             {
                 var w = Durations.Format(window);
-                Record(b, $"slo:sli_total:increase{w}", $"sum({Increase(sli.Total!, w)})", [.. IdLabels(slo), new("sloth_window", w)]);
+                Record(b, $"slo:sli_total:increase{w}", TotalIncreaseExpression(sli, w), [.. IdLabels(slo), new("sloth_window", w)]);
             }
         }
     }
@@ -154,7 +152,16 @@ public static class RuleWriter
     /// </summary>
     public static string Increase(Selector selector, string window) => $"max without (instance) (increase({selector.Text}[{window}]))";
 
-    private static string GoodExpression(SloDefinition slo)
+    /// <summary>The error ratio of a counter ratio over <paramref name="window"/> (slo:sli_error:ratio_rate of that window).</summary>
+    internal static string CounterErrorExpression(SliDefinition sli, string window) => sli.Good is not null
+        ? $"1 - (sum({Increase(sli.Good, window)}) / (sum({Increase(sli.Total!, window)}) > 0))"
+        : $"sum({Increase(sli.Bad!, window)}) / (sum({Increase(sli.Total!, window)}) > 0)";
+
+    /// <summary>The events of a counter ratio over <paramref name="window"/> (slo:sli_total:increase of that window).</summary>
+    internal static string TotalIncreaseExpression(SliDefinition sli, string window) => $"sum({Increase(sli.Total!, window)})";
+
+    /// <summary>A threshold SLI's good evaluation (slo:sli_good:bool): 1 or 0, absent outside business days.</summary>
+    internal static string GoodExpression(SloDefinition slo)
     {
         var good = UngatedGoodExpression(slo);
         return slo.BusinessDays ? $"({good})\n  and on ()\n({BusinessDayFilter})" : good;
@@ -170,7 +177,7 @@ public static class RuleWriter
     public static bool IsBusinessDayEvaluation(DateTimeOffset at) => at.UtcDateTime.DayOfWeek is >= DayOfWeek.Tuesday and <= DayOfWeek.Friday;
 
     /// <summary>A gauge ratio per evaluation; absent while the population is below the minimum.</summary>
-    private static string RatioExpression(SloDefinition slo)
+    internal static string RatioExpression(SloDefinition slo)
     {
         var sli = slo.Sli;
         var population = $"(sum({OneReplica(sli.Total!)}) >= {slo.MinEvents})";

@@ -20,6 +20,29 @@ public static class SloGenerator
     public static Result Generate(string baseDirectory, string input, string rules, string tests, ServedSeries served)
     {
         var diagnostics = new Diagnostics();
+        var planned = Plan(baseDirectory, input, diagnostics);
+        var ruleFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var testFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (diagnostics.Errors.Count == 0)
+        {
+            var relative = Path.GetRelativePath(Path.Combine(baseDirectory, tests), Path.Combine(baseDirectory, rules)).Replace('\\', '/');
+            foreach (var (slo, tiers) in planned)
+            {
+                var ruleName = $"{slo.Name}.yml";
+                ruleFiles[ruleName] = RuleWriter.Write(slo, tiers, slo.File);
+                testFiles[$"{slo.Name}_test.yml"] = TestWriter.Write(slo, tiers, slo.File, $"{relative}/{ruleName}", served);
+            }
+        }
+
+        return new Result(diagnostics, planned.Select(p => (p.Slo, (IReadOnlyList<BurnTier>)p.Tiers)).ToList(), ruleFiles, testFiles);
+    }
+
+    /// <summary>
+    /// Reads every OpenSLO file of <paramref name="input"/> (resolved against <paramref name="baseDirectory"/>) and plans
+    /// each SLO's tiers: what the rule files are written from, so slo replay evaluates the same tiers.
+    /// </summary>
+    public static List<(SloDefinition Slo, IReadOnlyList<BurnTier> Tiers)> Plan(string baseDirectory, string input, Diagnostics diagnostics)
+    {
         var reader = new OpenSloReader(diagnostics);
         var inputPath = Path.Combine(baseDirectory, input);
         var files = Directory.Exists(inputPath)
@@ -44,21 +67,7 @@ public static class SloGenerator
         }
 
         var slos = reader.Read();
-        var planned = slos.Select(slo => (Slo: slo, Tiers: BurnRatePlanner.Plan(slo, diagnostics))).ToList();
-        var ruleFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var testFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        if (diagnostics.Errors.Count == 0)
-        {
-            var relative = Path.GetRelativePath(Path.Combine(baseDirectory, tests), Path.Combine(baseDirectory, rules)).Replace('\\', '/');
-            foreach (var (slo, tiers) in planned)
-            {
-                var ruleName = $"{slo.Name}.yml";
-                ruleFiles[ruleName] = RuleWriter.Write(slo, tiers, slo.File);
-                testFiles[$"{slo.Name}_test.yml"] = TestWriter.Write(slo, tiers, slo.File, $"{relative}/{ruleName}", served);
-            }
-        }
-
-        return new Result(diagnostics, planned.Select(p => (p.Slo, (IReadOnlyList<BurnTier>)p.Tiers)).ToList(), ruleFiles, testFiles);
+        return [.. slos.Select(slo => (Slo: slo, Tiers: BurnRatePlanner.Plan(slo, diagnostics)))];
     }
 
     /// <summary>Writes the files of one output directory: each to a temporary file first, then moved into place; stale generated files are removed.</summary>
