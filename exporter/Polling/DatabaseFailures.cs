@@ -21,11 +21,24 @@ internal static class DatabaseFailures
     };
 
     /// <summary>
-    /// Retry only what a second attempt can fix: a lost or refused connection. Query errors and statement timeouts
-    /// are not retried, because repeating a slow query only doubles the load on the product database.
+    /// Retry only what a second attempt can fix: a lost or refused connection, or a hot standby's recovery conflict.
+    /// Query errors and statement timeouts are not retried, because repeating a slow query only doubles the load on
+    /// the product database.
     /// </summary>
     public static bool IsTransient(Exception exception) =>
-        exception is not BrokenCircuitException && IsUnreachable(exception);
+        exception is not BrokenCircuitException && (IsUnreachable(exception) || IsRecoveryConflict(exception));
+
+    /// <summary>
+    /// A hot standby cancelled the poll because replaying the primary's changes conflicted with its snapshot
+    /// (<c>max_standby_streaming_delay</c> ran out). The exporter's read-only repeatable-read transactions fail with a
+    /// serialization failure or deadlock only this way. The database is up, and a new snapshot succeeds, so it is
+    /// retried and never counted against the database (docs/high-availability.md).
+    /// </summary>
+    public static bool IsRecoveryConflict(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        _ => exception.InnerException is not null && IsRecoveryConflict(exception.InnerException),
+    };
 
     /// <summary>
     /// Every connection of the exporter's own pool is in use: a shortage on this side, not a database outage. It must

@@ -66,6 +66,44 @@ public sealed class PostgresCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>
+    /// A hot standby of this cluster, as users make one: <c>pg_basebackup -R</c> (streaming replication, the primary's
+    /// default <c>wal_level=replica</c> and trust for replication on loopback) into a new directory, started on its own
+    /// port. It is torn down on its own dispose.
+    /// </summary>
+    public async Task<PostgresCluster> StartStandbyAsync(params string[] settings)
+    {
+        var root = Directory.CreateTempSubdirectory("saas-exporter-pg-standby-").FullName;
+        if (Environment.IsPrivilegedProcess)
+        {
+            await RunAsync("chown", ["postgres:postgres", root], asPostgres: false);
+        }
+
+        var standby = new PostgresCluster(_bin, root, LoopbackPort.Free(), settings);
+        await standby.RunToolAsync("pg_basebackup",
+            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-D", standby.DataDirectory, "-R", "-X", "stream", "-c", "fast"]);
+        await standby.StartServerAsync();
+        return standby;
+    }
+
+    /// <summary>Waits until this standby has replayed everything <paramref name="primary"/> had written when called.</summary>
+    public async Task WaitForReplayAsync(PostgresCluster primary, TimeSpan timeout)
+    {
+        await using var source = new NpgsqlConnection(primary.ConnectionString("postgres"));
+        var target = await source.ExecuteScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
+        await using var replica = new NpgsqlConnection(ConnectionString("postgres"));
+        var clock = Stopwatch.StartNew();
+        while (!await replica.ExecuteScalarAsync<bool>("SELECT pg_last_wal_replay_lsn() >= @target::pg_lsn", new { target }))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"standby on port {Port} has not replayed up to {target} after {timeout}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public Task StartServerAsync() => RunToolAsync("pg_ctl",
     [
         "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start",
