@@ -34,7 +34,7 @@ public sealed class AdoptionCollectorTests(PostgresFixture postgres)
         await db.Event(5, Now.AddDays(-1), feature: "contacts");            // internal account
         await db.Event(6, Now.AddDays(-1), name: "notification_sent", feature: "deals"); // excluded event
 
-        var metrics = await CollectorPoll.EventFamilyAsync(db.ConnectionString, AdoptionDefinition.CollectorName, Now,
+        var metrics = await CollectorPoll.EventFamilyAsync(db.ConnectionString, AdoptionDefinition.Descriptor.Name, Now,
             o => o.ExcludedEvents = ["notification_sent"]);
 
         double Feature(string feature, string window) => metrics.Value("saas_feature_active_users", ("feature", feature), ("window", window));

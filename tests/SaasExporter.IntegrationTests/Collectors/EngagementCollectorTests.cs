@@ -19,7 +19,7 @@ public sealed class EngagementCollectorTests(PostgresFixture postgres, ClassData
     };
 
     private static Task<Exposition> PollAsync(HandBuiltDatabase db, Action<ExporterOptions> settings) =>
-        CollectorPoll.EventFamilyAsync(db.ConnectionString, EngagementDefinition.CollectorName, Now, settings);
+        CollectorPoll.EventFamilyAsync(db.ConnectionString, EngagementDefinition.Descriptor.Name, Now, settings);
 
     private Task<HandBuiltDatabase> BuildAsync() => dataset.GetAsync(async () =>
     {

@@ -33,7 +33,7 @@ public sealed class ResurrectionCollectorTests(PostgresFixture postgres)
         await db.Event(7, Now.AddDays(-61));                 // internal
         await db.Event(7, Now.AddDays(-1));
 
-        var metrics = await CollectorPoll.EventFamilyAsync(db.ConnectionString, ResurrectionDefinition.CollectorName, Now,
+        var metrics = await CollectorPoll.EventFamilyAsync(db.ConnectionString, ResurrectionDefinition.Descriptor.Name, Now,
             o => o.ExcludedEvents = ["notification_sent"]);
 
         Assert.Equal(3, metrics.Value("saas_dormant_users_window_start", ("window", "30d"))); // u1 u2 u5

@@ -46,7 +46,7 @@ public sealed class RetentionCollectorTests(PostgresFixture postgres, ClassDatas
     });
 
     private static Task<Exposition> PollAsync(HandBuiltDatabase db, string zone) =>
-        CollectorPoll.EventFamilyAsync(db.ConnectionString, RetentionDefinition.CollectorName, Now, o =>
+        CollectorPoll.EventFamilyAsync(db.ConnectionString, RetentionDefinition.Descriptor.Name, Now, o =>
         {
             o.ReportingTimeZone = zone;
             o.ExcludedEvents = ["notification_sent"];

@@ -30,8 +30,7 @@ internal static class CollectorPoll
     /// <param name="collectors">Collector names, as in configuration.</param>
     public static async Task<Exposition> PollAsync(string connectionString, IDictionary<string, string?> settings, params string[] collectors)
     {
-        var configuration = Configuration(connectionString, settings);
-        var services = new ServiceCollection().AddLogging().AddExporter(configuration);
+        var services = new ServiceCollection().AddLogging().AddExporter(Load(connectionString, settings));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var executor = provider.GetRequiredService<PollExecutor>();
         var registered = provider.GetServices<IMetricCollector>().ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -53,16 +52,16 @@ internal static class CollectorPoll
         return Exposition.Parse(Encoding.UTF8.GetString(exposition.ToArray()));
     }
 
-    private static IConfiguration Configuration(string connectionString, IDictionary<string, string?> settings)
+    private static ExporterSettings Load(string connectionString, IDictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = connectionString })
             .AddInMemoryCollection(settings)
             .Build();
-        var errors = ExporterConfiguration.Validate(configuration);
-        return errors.Count == 0
-            ? configuration
-            : throw new InvalidOperationException("invalid test configuration: " + string.Join("; ", errors));
+        var loaded = ExporterConfiguration.Load(configuration);
+        return loaded.Errors.Count == 0
+            ? loaded
+            : throw new InvalidOperationException("invalid test configuration: " + string.Join("; ", loaded.Errors));
     }
 
     /// <summary>
