@@ -4,7 +4,7 @@ namespace SaasExporter.Configuration;
 
 /// <summary>
 /// Every setting of the exporter. Bound from the configuration root; keys not declared here are errors.
-/// Nullable lists are filled with their defaults after binding (the binder appends to pre-filled lists).
+/// Lists are filled with their defaults after binding (<see cref="ApplyDefaults"/>): the binder appends to pre-filled lists.
 /// </summary>
 public sealed class ExporterOptions
 {

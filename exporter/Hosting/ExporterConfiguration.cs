@@ -8,7 +8,7 @@ namespace SaasExporter.Hosting;
 
 /// <summary>
 /// Builds configuration from appsettings.json, SAAS_EXPORTER_* environment variables and --Key=Value arguments (later
-/// sources win), and validates it before anything starts.
+/// sources win), and loads it once, validated, into <see cref="ExporterSettings"/> before anything starts.
 /// </summary>
 public static class ExporterConfiguration
 {
@@ -91,7 +91,7 @@ public static class ExporterConfiguration
         }
 
         var custom = LoadCustomCollectors(configuration[nameof(ExporterOptions.CustomCollectorsFile)]);
-        IReadOnlyList<CollectorDescriptor> collectors = [.. BuiltInCollectors.Descriptors, .. custom.Collectors.Select(CustomSqlCollector.Describe)];
+        var collectors = ExporterSettings.Describe(custom.Collectors);
         ExporterOptions options;
         try
         {

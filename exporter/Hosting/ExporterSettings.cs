@@ -23,6 +23,9 @@ public sealed record ExporterSettings(
     IReadOnlyList<string> Errors)
 {
     /// <summary>Every collector, built-in then custom, as descriptors: nothing is built to know them.</summary>
-    public IReadOnlyList<CollectorDescriptor> Collectors { get; } =
-        [.. BuiltInCollectors.Descriptors, .. CustomCollectors.Select(CustomSqlCollector.Describe)];
+    public IReadOnlyList<CollectorDescriptor> Collectors { get; } = Describe(CustomCollectors);
+
+    /// <summary>The built-in collectors' descriptors, then those of these custom collectors.</summary>
+    internal static IReadOnlyList<CollectorDescriptor> Describe(IEnumerable<CustomCollectorDefinition> custom) =>
+        [.. BuiltInCollectors.Descriptors, .. custom.Select(CustomSqlCollector.Describe)];
 }
