@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
@@ -41,25 +40,24 @@ internal static partial class BackfillCommand
 
         // Event metrics come from their SQL definitions: the activity index only moves forward in time. The two sources
         // serve identical values (the differential tests prove it), so the history is the same either way.
-        var configuration = ExporterConfiguration.Build([.. args.Configuration, $"--EventMetrics:Source={EventMetricsSource.Sql}"]);
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load([.. args.Configuration, $"--EventMetrics:Source={EventMetricsSource.Sql}"]);
+        if (settings.Errors.Count > 0)
         {
-            return Help.ConfigurationErrors(errors);
+            return Help.ConfigurationErrors(settings.Errors);
         }
 
-        if (!string.IsNullOrEmpty(configuration[nameof(ExporterOptions.AsOf)]))
+        if (settings.Options.AsOf is not null)
         {
             return Fail(ExitCodes.Invalid, "config: AsOf: backfill takes its instants from --from, --to and --step; unset AsOf");
         }
 
-        await using var services = StandaloneServices.Build(configuration);
+        await using var services = StandaloneServices.Build(settings);
         if (!BackfillSteps.TryCreate(args.From, args.To, args.Step, wallClock, out var steps, out error))
         {
             return Fail(ExitCodes.Invalid, error);
         }
 
-        var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
+        var options = settings.Options;
         var runner = services.GetRequiredService<IQueryRunner>();
         var collectors = Backfillable(services.GetServices<IMetricCollector>().Where(c => options.For(c.Name).Enabled));
 

@@ -25,16 +25,16 @@ internal static class BuiltInLabelValues
     public static CatalogueLabel? For(string family, string label, ExporterOptions o) => (family, label) switch
     {
         ("saas_active_users", "entity") => CatalogueLabel.Fixed(label, Code, EngagementDefinition.UserEntity, EngagementDefinition.AccountEntity),
-        ("saas_active_users", "window") => Windows(label, "ActiveWindows", o.ActiveWindows!),
+        ("saas_active_users", "window") => Windows(label, "ActiveWindows", o.ActiveWindows),
         ("saas_active_days_users", "days") => CatalogueLabel.Fixed(label, Code, Enumerable.Range(1, EngagementDefinition.L30Days).Select(Text)),
         ("saas_platform_active_users", "platform") => CatalogueLabel.Fixed(label, "configuration: Platforms", o.Platforms!),
         ("saas_platform_active_users", "window") => Windows(label, "PlatformWindow", [o.PlatformWindow]),
         ("saas_sessions_per_user" or "saas_session_duration_seconds", "window") => Windows(label, "SessionWindow", [o.SessionWindow]),
         ("saas_sessions_per_user" or "saas_session_duration_seconds", "quantile") => CatalogueLabel.Fixed(label, Code, Quantile2),
-        ("saas_signups", "window") => Windows(label, "SignupWindows", o.SignupWindows!),
+        ("saas_signups", "window") => Windows(label, "SignupWindows", o.SignupWindows),
         ("saas_time_to_first_value_seconds", "quantile") => CatalogueLabel.Fixed(label, Code, Quantile3),
         ("saas_feature_active_users", "feature") => CatalogueLabel.Fixed(label, "configuration: Features", o.Features!),
-        ("saas_feature_active_users", "window") => Windows(label, "FeatureWindows", o.FeatureWindows!),
+        ("saas_feature_active_users", "window") => Windows(label, "FeatureWindows", o.FeatureWindows),
         ("saas_features_used_users", "features") => CatalogueLabel.Fixed(label, Code, AdoptionDefinition.BreadthBuckets.Select(b => b.Label)),
         ("saas_features_used_users", "window") => Windows(label, "FeaturesUsedWindow", [o.FeaturesUsedWindow]),
         ("saas_retention_cohort_users" or "saas_retention_retained_users", "retention") => CatalogueLabel.Fixed(label, Code, RetentionDefinition.Definitions.Select(d => d.Label)),
@@ -59,8 +59,8 @@ internal static class BuiltInLabelValues
         _ => null,
     };
 
-    private static CatalogueLabel Windows(string label, string key, IEnumerable<string> windows) =>
-        CatalogueLabel.Fixed(label, $"configuration: {key}", windows.Select(w => Window.Parse(w).Label));
+    private static CatalogueLabel Windows(string label, string key, IEnumerable<Window> windows) =>
+        CatalogueLabel.Fixed(label, $"configuration: {key}", windows.Select(w => w.Label));
 
     private static string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

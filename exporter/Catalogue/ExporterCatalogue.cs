@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
 using SaasExporter.Custom;
@@ -34,35 +33,35 @@ public sealed class ExporterCatalogue
     public CatalogueFamily? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>
-    /// The catalogue of a configuration that <see cref="ExporterConfiguration.Validate"/> accepts: the collectors are
-    /// built as the commands build them (nothing connects to the database).
+    /// The catalogue of loaded settings without errors (<see cref="ExporterConfiguration.Load(IConfiguration)"/>), read
+    /// from the collectors' descriptors: nothing is built and nothing connects to the database. Disabled collectors
+    /// serve nothing.
     /// </summary>
-    public static ExporterCatalogue For(IConfiguration configuration)
+    public static ExporterCatalogue For(ExporterSettings settings)
     {
-        using var services = new ServiceCollection().AddLogging().AddExporter(configuration).BuildServiceProvider();
-        var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
-        var web = WebSecurity.Read(configuration);
-        return Build(options, services.GetServices<IMetricCollector>(), basicAuthentication: web.Users.Count > 0);
-    }
-
-    /// <summary>The catalogue of these options and collectors; disabled collectors serve nothing.</summary>
-    public static ExporterCatalogue Build(ExporterOptions options, IEnumerable<IMetricCollector> collectors, bool basicAuthentication)
-    {
-        var all = collectors.ToList();
+        var options = settings.Options;
+        var enabled = settings.Collectors.Where(c => options.For(c.Name).Enabled).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var families = new List<CatalogueFamily>();
-        foreach (var collector in all.Where(c => options.For(c.Name).Enabled))
+        foreach (var collector in BuiltInCollectors.Descriptors.Where(c => enabled.Contains(c.Name)))
         {
-            var custom = (collector as CustomSqlCollector)?.Definition;
             foreach (var family in collector.Families)
             {
-                var labels = family.LabelNames.Select(l => custom is null
-                    ? BuiltInLabelValues.For(family.Name, l, options) ?? new CatalogueLabel(l, null, "unlisted")
-                    : CustomLabel(custom, family.Name, l, options.CustomCollectorsFile!)).ToList();
+                var labels = family.LabelNames.Select(l => BuiltInLabelValues.For(family.Name, l, options) ?? new CatalogueLabel(l, null, "unlisted")).ToList();
                 families.AddRange(Series(family.Name, family.Type, collector.Name, family.Help, labels, family.Buckets));
             }
         }
 
-        families.AddRange(SelfSeries([.. all.Select(c => c.Name)], [.. all.Where(c => options.For(c.Name).Enabled).Select(c => c.Name)], options, basicAuthentication));
+        foreach (var custom in settings.CustomCollectors.Where(c => enabled.Contains(c.Name)))
+        {
+            foreach (var family in CustomSqlCollector.Describe(custom).Families)
+            {
+                var labels = family.LabelNames.Select(l => CustomLabel(custom, family.Name, l, options.CustomCollectorsFile!)).ToList();
+                families.AddRange(Series(family.Name, family.Type, custom.Name, family.Help, labels, family.Buckets));
+            }
+        }
+
+        string[] all = [.. settings.Collectors.Select(c => c.Name)];
+        families.AddRange(SelfSeries(all, [.. all.Where(enabled.Contains)], options, basicAuthentication: settings.Web.Users.Count > 0));
         return new ExporterCatalogue(families);
     }
 

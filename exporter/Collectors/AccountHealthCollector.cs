@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// customer's inputs; <see cref="AccountHealthModel"/> scores them, so the model is plain code with its own tests. Per
 /// account scores stay inside the exporter: an account id never becomes a label.
 /// </summary>
-internal sealed class AccountHealthCollector(IOptions<ExporterOptions> options) : IMetricCollector, ICollectorDefinition
+internal sealed class AccountHealthCollector(IOptions<ExporterOptions> options) : DescribedCollector(Descriptor), IDescribedCollector
 {
     // Rows that break the contract (a response or resolution before creation, an out-of-range NPS score, a bad
     // subscription row) are left out here and counted by the support, surveys and revenue collectors, not twice.
@@ -103,19 +103,11 @@ internal sealed class AccountHealthCollector(IOptions<ExporterOptions> options) 
     private static readonly MetricFamily Mrr = new("saas_account_health_mrr",
         "Paid MRR at now of the customers in each health band (MRR at risk: yellow and red).", "band");
 
-    public const string CollectorName = "account_health";
+    public static CollectorDescriptor Descriptor { get; } = new("account_health", CollectorSchedule.Every(15, 120),
+        Relations: ["accounts", "users", "events", "subscriptions", "tickets", "survey_responses"],
+        Families: [Accounts, Mrr]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(15, 120);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [Accounts, Mrr];
-
-    public IReadOnlyList<string> Relations { get; } = ["accounts", "users", "events", "subscriptions", "tickets", "survey_responses"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var settings = options.Value;
 

@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// pro-rated by calendar-day overlap with the window. Separate from revenue so that a database without
 /// marketing_spend still gets every revenue metric.
 /// </summary>
-internal sealed class AcquisitionCollector : IMetricCollector, ICollectorDefinition
+internal sealed class AcquisitionCollector() : DescribedCollector(Descriptor), IDescribedCollector
 {
     // A marketing_spend row covers the calendar dates [period_start, period_end], both included; the window covers the
     // @spend_days dates ending with the UTC date of now. Subscription rows are filtered exactly as the revenue
@@ -44,7 +44,7 @@ internal sealed class AcquisitionCollector : IMetricCollector, ICollectorDefinit
         FROM spend_rows
         """;
 
-    private static readonly Window AcquisitionWindow = Window.Parse("90d");
+    private static readonly Window AcquisitionWindow = Window.Days(90);
 
     private static readonly MetricFamily NewCustomers = new("saas_new_customers",
         "Non-internal accounts whose first paid (non-trial, mrr > 0) subscription row started in the rolling window.", "window");
@@ -52,19 +52,11 @@ internal sealed class AcquisitionCollector : IMetricCollector, ICollectorDefinit
         "Marketing spend over the calendar dates of the window (ending with today in UTC), each row pro-rated by the share of its dates inside the window.",
         "window");
 
-    public const string CollectorName = "acquisition";
+    public static CollectorDescriptor Descriptor { get; } = new("acquisition", CollectorSchedule.Every(15, 120),
+        Relations: ["subscriptions", "accounts", "marketing_spend"],
+        Families: [NewCustomers, MarketingSpend]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(15, 120);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [NewCustomers, MarketingSpend];
-
-    public IReadOnlyList<string> Relations { get; } = ["subscriptions", "accounts", "marketing_spend"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var rows = await db.QueryAsync<AmountRow>(Sql, new
         {

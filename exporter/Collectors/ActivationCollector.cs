@@ -8,7 +8,7 @@ namespace SaasExporter.Collectors;
 /// Signups per window, and the activation cohort: users created in (now - 35d, now - 7d], of whom those activated and
 /// onboarded within 7 days of signup, and the time to first value of those activated by now at any delay.
 /// </summary>
-internal sealed class ActivationCollector : IMetricCollector, ICollectorDefinition
+internal sealed class ActivationCollector : DescribedCollector, IDescribedCollector
 {
     private const string Sql = """
         WITH eligible AS (
@@ -57,23 +57,16 @@ internal sealed class ActivationCollector : IMetricCollector, ICollectorDefiniti
     private readonly Window[] _windows;
 
     public ActivationCollector(IOptions<ExporterOptions> options)
+        : base(Descriptor)
     {
-        _windows = [.. options.Value.SignupWindows!.Select(Window.Parse)];
+        _windows = options.Value.SignupWindows;
     }
 
-    public const string CollectorName = "activation";
+    public static CollectorDescriptor Descriptor { get; } = new("activation", CollectorSchedule.Every(5, 60),
+        Relations: ["users", "accounts"],
+        Families: [Signups, CohortUsers, ActivatedUsers, OnboardedUsers, TimeToFirstValue]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 60);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [Signups, CohortUsers, ActivatedUsers, OnboardedUsers, TimeToFirstValue];
-
-    public IReadOnlyList<string> Relations { get; } = ["users", "accounts"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var longest = _windows.Select(w => w.Length).Append(CohortStart).Max();
         var rows = await db.QueryAsync<LabelledValue>(Sql, new

@@ -10,7 +10,7 @@ namespace SaasExporter.Collectors;
 /// of mrr over its paid (non-trial) rows with valid_from &lt;= t &lt; valid_to; a customer is an account with MRR &gt; 0.
 /// Amounts are computed as numeric and checked against the movement identity before anything is published.
 /// </summary>
-internal sealed class RevenueCollector : IMetricCollector, ICollectorDefinition
+internal sealed class RevenueCollector() : DescribedCollector(Descriptor), IDescribedCollector
 {
     // One aggregation per account gives its MRR and billing interval at now, at the window start and at the retention
     // horizon; every output is a grouping of that, never a join between intermediate results (their row estimates are
@@ -111,8 +111,8 @@ internal sealed class RevenueCollector : IMetricCollector, ICollectorDefinition
         SELECT 'rejected', reason, '', row_count::numeric FROM subscription_rejections
         """;
 
-    private static readonly Window MovementWindow = Window.Parse("30d");
-    private static readonly Window RetentionHorizon = Window.Parse("365d");
+    private static readonly Window MovementWindow = Window.Days(30);
+    private static readonly Window RetentionHorizon = Window.Days(365);
     private static readonly string[] MovementNames = ["new", "expansion", "reactivation", "contraction", "churn"];
 
     private static readonly MetricFamily Mrr = new("saas_mrr",
@@ -141,20 +141,11 @@ internal sealed class RevenueCollector : IMetricCollector, ICollectorDefinition
         "Trial rows whose valid_to falls in the window, converted when the account's next state, started by now, is paid.",
         "outcome", "window");
 
-    public const string CollectorName = "revenue";
+    public static CollectorDescriptor Descriptor { get; } = new("revenue", CollectorSchedule.Every(5, 120),
+        Relations: ["subscriptions", "accounts"],
+        Families: [Mrr, Customers, MrrWindowStart, CustomersWindowStart, Movement, MovementCustomers, ChurnedCustomers, NrrCohortMrr, TrialsEnded]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 120);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } =
-        [Mrr, Customers, MrrWindowStart, CustomersWindowStart, Movement, MovementCustomers, ChurnedCustomers, NrrCohortMrr, TrialsEnded];
-
-    public IReadOnlyList<string> Relations { get; } = ["subscriptions", "accounts"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var rows = await db.QueryAsync<AmountRow>(Sql, new
         {

@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// Only events inside the window are considered, so a session that began before it is counted from its first event
 /// inside the window.
 /// </summary>
-internal sealed class SessionCollector : IMetricCollector, ICollectorDefinition
+internal sealed class SessionCollector : DescribedCollector, IDescribedCollector
 {
     // Identical timestamps of one user cannot change a session, so they are collapsed first; this also keeps the
     // lag() and running sum() orderings strict and therefore consistent.
@@ -50,24 +50,17 @@ internal sealed class SessionCollector : IMetricCollector, ICollectorDefinition
     private readonly Window _window;
 
     public SessionCollector(IOptions<ExporterOptions> options)
+        : base(Descriptor)
     {
         _options = options.Value;
-        _window = Window.Parse(_options.SessionWindow);
+        _window = _options.SessionWindow;
     }
 
-    public const string CollectorName = "sessions";
+    public static CollectorDescriptor Descriptor { get; } = new("sessions", CollectorSchedule.Every(5, 120),
+        Relations: ["events", "users", "accounts"],
+        Families: [SessionsPerUser, SessionDuration]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 120);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [SessionsPerUser, SessionDuration];
-
-    public IReadOnlyList<string> Relations { get; } = ["events", "users", "accounts"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var rows = await db.QueryAsync<Row>(Sql, new
         {

@@ -8,7 +8,7 @@ namespace SaasExporter.Collectors;
 /// open at now when it was created by now and not resolved by now; a response or resolution stamped after now has not
 /// happened yet at now.
 /// </summary>
-internal sealed class SupportCollector : IMetricCollector, ICollectorDefinition
+internal sealed class SupportCollector() : DescribedCollector(Descriptor), IDescribedCollector
 {
     // One pass over the table, every output an aggregate with its own filter. A row breaks the contract when its first
     // response (checked first) or its resolution precedes its creation; such rows are counted, one reason each, and used
@@ -38,7 +38,7 @@ internal sealed class SupportCollector : IMetricCollector, ICollectorDefinition
         FROM ticket_rows
         """;
 
-    private static readonly Window TicketWindow = Window.Parse("30d");
+    private static readonly Window TicketWindow = Window.Days(30);
 
     private static readonly MetricFamily TicketsCreated = new("saas_tickets_created",
         "Support tickets of non-internal accounts created in the rolling window.", "window");
@@ -50,19 +50,11 @@ internal sealed class SupportCollector : IMetricCollector, ICollectorDefinition
     private static readonly MetricFamily Resolution = new("saas_ticket_resolution_seconds",
         "Quantile of resolved_at - created_at over the tickets resolved in the rolling window.", "window", "quantile");
 
-    public const string CollectorName = "support";
+    public static CollectorDescriptor Descriptor { get; } = new("support", CollectorSchedule.Every(5, 60),
+        Relations: ["tickets", "accounts"],
+        Families: [TicketsCreated, TicketsOpen, FirstResponse, Resolution]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(5, 60);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [TicketsCreated, TicketsOpen, FirstResponse, Resolution];
-
-    public IReadOnlyList<string> Relations { get; } = ["tickets", "accounts"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var rows = await db.QueryAsync<Row>(Sql, new
         {

@@ -9,7 +9,7 @@ namespace SaasExporter.Collectors;
 /// (0-10): promoter 9-10, passive 7-8, detractor 0-6; CSAT (1-5): satisfied 4-5, neutral 3, unsatisfied 1-2; CES 2.0
 /// (1-7, 7 = easiest): easy 5-7, neutral 4, difficult 1-3.
 /// </summary>
-internal sealed class SurveyCollector : IMetricCollector, ICollectorDefinition
+internal sealed class SurveyCollector() : DescribedCollector(Descriptor), IDescribedCollector
 {
     // The bucket table is the scale of each survey: a score that falls in no bucket of its survey is out of range, and a
     // survey with no bucket is unknown (checked first). Rejected rows are counted over the whole table, one reason each,
@@ -49,25 +49,17 @@ internal sealed class SurveyCollector : IMetricCollector, ICollectorDefinition
         SELECT 'rejected', 'score_out_of_range', '', count(*) FILTER (WHERE reason = 'score_out_of_range')::float8 FROM classified
         """;
 
-    private static readonly Window SurveyWindow = Window.Parse("90d");
+    private static readonly Window SurveyWindow = Window.Days(90);
 
     private static readonly MetricFamily Responses = new("saas_survey_responses",
         "Users by score bucket of their latest valid response to the survey in the rolling window: nps (0-10) promoter 9-10, passive 7-8, detractor 0-6; csat (1-5) satisfied 4-5, neutral 3, unsatisfied 1-2; ces (1-7) easy 5-7, neutral 4, difficult 1-3.",
         "survey", "bucket", "window");
 
-    public const string CollectorName = "surveys";
+    public static CollectorDescriptor Descriptor { get; } = new("surveys", CollectorSchedule.Every(15, 60),
+        Relations: ["survey_responses", "accounts", "users"],
+        Families: [Responses]);
 
-    public static CollectorSchedule DefaultSchedule { get; } = CollectorSchedule.Every(15, 60);
-
-    static string ICollectorDefinition.CollectorName => CollectorName;
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [Responses];
-
-    public IReadOnlyList<string> Relations { get; } = ["survey_responses", "accounts", "users"];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var rows = await db.QueryAsync<LabelledValue>(Sql, new { now, window = SurveyWindow.Length }, cancellationToken);
 

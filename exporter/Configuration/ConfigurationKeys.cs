@@ -52,9 +52,16 @@ internal static class ConfigurationKeys
         }
         else if (type.IsArray)
         {
-            foreach (var child in children.Where(c => !int.TryParse(c.Key, out _) || c.GetChildren().Any()))
+            foreach (var child in children)
             {
-                errors.Add($"{child.Path}: unknown configuration key (expected a list)");
+                if (!int.TryParse(child.Key, out _) || child.GetChildren().Any())
+                {
+                    errors.Add($"{child.Path}: unknown configuration key (expected a list)");
+                }
+                else
+                {
+                    WalkValue(child, type.GetElementType()!, errors);
+                }
             }
         }
         else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
@@ -75,6 +82,11 @@ internal static class ConfigurationKeys
         else if (children.Count > 0)
         {
             errors.Add($"{section.Path}: is a value, not a section ({string.Join(", ", children.Select(c => c.Key))} unknown)");
+        }
+        else if (type == typeof(Window) && !Window.TryParse(section.Value, out _))
+        {
+            // Every window setting is bound as a Window; an empty one is no window either.
+            errors.Add($"{section.Path} = '{section.Value}': {Window.Expected}");
         }
         else if (section.Value is { Length: > 0 } value && !Converts(value, type))
         {

@@ -4,7 +4,7 @@ namespace SaasExporter.Configuration;
 
 /// <summary>
 /// Every setting of the exporter. Bound from the configuration root; keys not declared here are errors.
-/// Nullable lists are filled with their defaults after binding (the binder appends to pre-filled lists).
+/// Lists are filled with their defaults after binding (<see cref="ApplyDefaults"/>): the binder appends to pre-filled lists.
 /// </summary>
 public sealed class ExporterOptions
 {
@@ -27,30 +27,27 @@ public sealed class ExporterOptions
     [Range(1, 30)]
     public int PowerUserMinDays { get; set; } = 20;
 
-    /// <summary>Rolling windows of saas_active_users.</summary>
-    public string[]? ActiveWindows { get; set; }
+    /// <summary>Rolling windows of saas_active_users; unset or empty: 1d, 7d, 30d.</summary>
+    public Window[] ActiveWindows { get; set; } = [];
 
-    /// <summary>Rolling windows of saas_signups.</summary>
-    public string[]? SignupWindows { get; set; }
+    /// <summary>Rolling windows of saas_signups; unset or empty: 1d, 7d, 30d.</summary>
+    public Window[] SignupWindows { get; set; } = [];
 
     /// <summary>Platforms that may become label values; anything else is ignored.</summary>
     public string[]? Platforms { get; set; }
 
-    [Required]
-    public string PlatformWindow { get; set; } = "30d";
+    public Window PlatformWindow { get; set; } = Window.Days(30);
 
     /// <summary>Feature keys that may become label values (events.feature); anything else is ignored.</summary>
     public string[]? Features { get; set; }
 
-    /// <summary>Rolling windows of saas_feature_active_users.</summary>
-    public string[]? FeatureWindows { get; set; }
+    /// <summary>Rolling windows of saas_feature_active_users; unset or empty: 7d, 30d.</summary>
+    public Window[] FeatureWindows { get; set; } = [];
 
     /// <summary>Window of saas_features_used_users.</summary>
-    [Required]
-    public string FeaturesUsedWindow { get; set; } = "30d";
+    public Window FeaturesUsedWindow { get; set; } = Window.Days(30);
 
-    [Required]
-    public string SessionWindow { get; set; } = "7d";
+    public Window SessionWindow { get; set; } = Window.Days(7);
 
     /// <summary>A gap of at least this long between two events starts a new session.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
@@ -77,19 +74,21 @@ public sealed class ExporterOptions
     /// <summary>Per-collector schedule, keyed by collector name.</summary>
     public Dictionary<string, CollectorOptions> Collectors { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    internal static readonly string[] DefaultWindows = ["1d", "7d", "30d"];
+    internal static readonly Window[] DefaultWindows = [Window.Days(1), Window.Days(7), Window.Days(30)];
     internal static readonly string[] DefaultPlatforms = ["web", "mobile", "api"];
     internal static readonly string[] DefaultFeatures = ["contacts", "deals", "email", "reports"];
-    internal static readonly string[] DefaultFeatureWindows = ["7d", "30d"];
+    internal static readonly Window[] DefaultFeatureWindows = [Window.Days(7), Window.Days(30)];
 
     internal void ApplyDefaults()
     {
         ExcludedEvents ??= [];
-        ActiveWindows ??= DefaultWindows;
-        SignupWindows ??= DefaultWindows;
+        // The binder appends to a list that already holds items, so the window lists start empty and get their
+        // defaults here, after binding.
+        ActiveWindows = ActiveWindows is [] ? DefaultWindows : ActiveWindows;
+        SignupWindows = SignupWindows is [] ? DefaultWindows : SignupWindows;
         Platforms ??= DefaultPlatforms;
         Features ??= DefaultFeatures;
-        FeatureWindows ??= DefaultFeatureWindows;
+        FeatureWindows = FeatureWindows is [] ? DefaultFeatureWindows : FeatureWindows;
     }
 
     public CollectorOptions For(string collector) =>

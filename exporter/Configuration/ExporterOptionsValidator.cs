@@ -2,15 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SaasExporter.Hosting;
-
 namespace SaasExporter.Configuration;
 
 /// <summary>
 /// Validates the whole option tree at start. Every failure names the configuration key and the offending value,
 /// and never echoes the connection string (it may carry a password).
 /// </summary>
-internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> collectors) : IValidateOptions<ExporterOptions>
+/// <param name="collectors">The name of every collector, built-in and custom: only they may be configured under Collectors.</param>
+internal sealed class ExporterOptionsValidator(IEnumerable<string> collectors) : IValidateOptions<ExporterOptions>
 {
     /// <summary>
     /// Bounds of a pinned evaluation instant: the windows and cohorts reach years back from it, which near
@@ -82,20 +81,18 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
             errors.Add($"ReportingTimeZone = '{options.ReportingTimeZone}': unknown IANA time zone");
         }
 
-        ValidateWindows("ActiveWindows", options.ActiveWindows, errors);
-        ValidateWindows("SignupWindows", options.SignupWindows, errors);
-        ValidateWindow("PlatformWindow", options.PlatformWindow, errors);
-        ValidateWindow("SessionWindow", options.SessionWindow, errors);
+        // Each window was parsed when it was bound (a bad one is reported by ConfigurationKeys); a list may still repeat one.
+        ValidateDistinct("ActiveWindows", options.ActiveWindows, errors);
+        ValidateDistinct("SignupWindows", options.SignupWindows, errors);
         ValidateLabelValues("Platforms", options.Platforms, errors);
         ValidateLabelValues("Features", options.Features, errors);
-        ValidateWindows("FeatureWindows", options.FeatureWindows, errors);
-        ValidateWindow("FeaturesUsedWindow", options.FeaturesUsedWindow, errors);
+        ValidateDistinct("FeatureWindows", options.FeatureWindows, errors);
         if (options.Features is { Length: > 50 })
         {
             errors.Add($"Features: {options.Features.Length} features listed; at most 50 keep the series count bounded");
         }
 
-        var known = collectors.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = collectors.ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (collector, settings) in options.Collectors)
         {
             var prefix = $"Collectors:{collector}:";
@@ -125,32 +122,9 @@ internal sealed class ExporterOptionsValidator(IEnumerable<KnownCollector> colle
             : null;
     }
 
-    private static void ValidateWindow(string key, string value, List<string> errors)
+    private static void ValidateDistinct(string key, Window[] windows, List<string> errors)
     {
-        if (!Window.TryParse(value, out _))
-        {
-            errors.Add($"{key} = '{value}': expected a window such as 30d, 12h or 4w");
-        }
-    }
-
-    private static void ValidateWindows(string key, string[]? values, List<string> errors)
-    {
-        if (values is null)
-        {
-            return;
-        }
-
-        if (values.Length == 0)
-        {
-            errors.Add($"{key}: must list at least one window");
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            ValidateWindow($"{key}:{i}", values[i], errors);
-        }
-
-        foreach (var duplicate in values.GroupBy(v => v).Where(g => g.Count() > 1))
+        foreach (var duplicate in windows.GroupBy(w => w.Label).Where(g => g.Count() > 1))
         {
             errors.Add($"{key}: window '{duplicate.Key}' is listed twice");
         }

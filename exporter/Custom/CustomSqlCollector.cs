@@ -9,28 +9,40 @@ namespace SaasExporter.Custom;
 /// window's rows carry a <c>window</c> label. Rows that cannot become a sample are dropped and counted, never fatal;
 /// a query returning more than <see cref="RowCap"/> rows is stopped and fails the poll.
 /// </summary>
-internal sealed class CustomSqlCollector : IMetricCollector
+internal sealed class CustomSqlCollector : DescribedCollector
 {
     private readonly CustomCollectorDefinition _definition;
     private readonly List<(CustomMetricDefinition Metric, MetricFamily Family)> _metrics;
 
     public CustomSqlCollector(CustomCollectorDefinition definition)
+        : this(definition, Describe(definition))
+    {
+    }
+
+    private CustomSqlCollector(CustomCollectorDefinition definition, CollectorDescriptor descriptor)
+        : base(descriptor)
     {
         _definition = definition;
+        _metrics = [.. definition.Metrics.Zip(descriptor.Families)];
+    }
+
+    /// <summary>
+    /// The collector a definition describes: its schedule and its families. User SQL reads whatever it reads, so no
+    /// contract relation is required of the database.
+    /// </summary>
+    public static CollectorDescriptor Describe(CustomCollectorDefinition definition)
+    {
         var windowLabel = definition.Windows.Count > 0 ? ["window"] : Array.Empty<string>();
-        _metrics = [.. definition.Metrics.Select(m => (m, new MetricFamily(m.Name, m.Help,
-            [.. m.LabelColumns, .. m.StaticLabels.Select(l => l.Key), .. windowLabel])
-        {
-            Type = m.Type,
-            Buckets = m.Buckets,
-        }))];
-        Families = [.. _metrics.Select(m => m.Family)];
+        return new CollectorDescriptor(definition.Name, definition.Schedule, Relations: [],
+            Families: [.. definition.Metrics.Select(m => new MetricFamily(m.Name, m.Help, [.. m.LabelColumns, .. m.StaticLabels.Select(l => l.Key), .. windowLabel])
+            {
+                Type = m.Type,
+                Buckets = m.Buckets,
+            })]);
     }
 
     /// <summary>Reason of rows_rejected_total when a query returns more rows than <see cref="RowCap"/>.</summary>
     public const string RowCapExceeded = "row_cap_exceeded";
-
-    public string Name => _definition.Name;
 
     /// <summary>Rows one run of a query may always return, whatever its max_series.</summary>
     public const long MinRowCap = 100_000;
@@ -46,12 +58,7 @@ internal sealed class CustomSqlCollector : IMetricCollector
     /// <summary>The file's definition of this collector (its windows and static labels bound label values).</summary>
     public CustomCollectorDefinition Definition => _definition;
 
-    public IReadOnlyList<MetricFamily> Families { get; }
-
-    /// <summary>User SQL reads whatever it reads: no contract relation is required of the database.</summary>
-    public IReadOnlyList<string> Relations { get; } = [];
-
-    public async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
+    public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {
         var runs = Runs(now);
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using SaasExporter.Configuration;
 using SaasExporter.Hosting;
 
 namespace SaasExporter.Demo;
@@ -61,14 +60,13 @@ internal static class DemoCommand
 
     private static async Task<int> WithDatabaseAsync(IReadOnlyList<string> configArguments, Func<NpgsqlDataSource, string, Task> work)
     {
-        var configuration = ExporterConfiguration.Build(configArguments);
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load(configArguments);
+        if (settings.Errors.Count > 0)
         {
-            return Help.ConfigurationErrors(errors);
+            return Help.ConfigurationErrors(settings.Errors);
         }
 
-        var database = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = settings.Options.Database;
         var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString)
         {
             ApplicationName = "saas-exporter-demo",

@@ -10,15 +10,14 @@ internal static class CatalogueCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
     {
-        var configuration = ExporterConfiguration.Build(arguments);
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load(arguments);
+        if (settings.Errors.Count > 0)
         {
-            return Help.ConfigurationErrors(errors);
+            return Help.ConfigurationErrors(settings.Errors);
         }
 
         await using var stdout = Console.OpenStandardOutput();
-        CatalogueJson.Write(ExporterCatalogue.For(configuration), stdout);
+        CatalogueJson.Write(ExporterCatalogue.For(settings), stdout);
         return ExitCodes.Ok;
     }
 }

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
 using SaasExporter.Collectors;
-using SaasExporter.Configuration;
 using SaasExporter.Custom;
 using SaasExporter.Database;
 using SaasExporter.Polling;
@@ -15,15 +13,14 @@ internal static class CheckCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
     {
-        var configuration = ExporterConfiguration.Build(arguments);
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load(arguments);
+        if (settings.Errors.Count > 0)
         {
-            return Help.ConfigurationErrors(errors);
+            return Help.ConfigurationErrors(settings.Errors);
         }
 
-        await using var services = StandaloneServices.Build(configuration);
-        var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
+        await using var services = StandaloneServices.Build(settings);
+        var options = settings.Options;
         var runner = services.GetRequiredService<IQueryRunner>();
 
         var now = services.GetRequiredService<EvaluationClock>().Now;

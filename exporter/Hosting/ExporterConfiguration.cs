@@ -8,7 +8,7 @@ namespace SaasExporter.Hosting;
 
 /// <summary>
 /// Builds configuration from appsettings.json, SAAS_EXPORTER_* environment variables and --Key=Value arguments (later
-/// sources win), and validates it before anything starts.
+/// sources win), and loads it once, validated, into <see cref="ExporterSettings"/> before anything starts.
 /// </summary>
 public static class ExporterConfiguration
 {
@@ -74,44 +74,81 @@ public static class ExporterConfiguration
         return null;
     }
 
-    /// <summary>Every configuration problem as one line naming the key; empty when the configuration is valid.</summary>
-    public static IReadOnlyList<string> Validate(IConfiguration configuration)
+    /// <summary>Builds the configuration from these arguments and loads it (<see cref="Load(IConfiguration)"/>).</summary>
+    public static ExporterSettings Load(IEnumerable<string> args) => Load(Build(args));
+
+    /// <summary>
+    /// Reads every setting and configuration file once: unknown keys first (nothing is bound past one), then the custom
+    /// collector file (its collectors may be configured under Collectors), then the options, bound over each
+    /// collector's default schedule and validated, then the web config. A problem is one line naming the key.
+    /// </summary>
+    public static ExporterSettings Load(IConfiguration configuration)
     {
         var unknown = ConfigurationKeys.Find(configuration);
         if (unknown.Count > 0)
         {
-            return unknown;
+            return Refused(configuration, unknown);
         }
 
-        // The services the commands run with, not a subset: resolving a collector needs whatever it depends on (the
-        // indexed collectors need the activity index, which needs the query runner). Nothing here opens a connection.
-        using var provider = new ServiceCollection().AddLogging().AddExporter(configuration).BuildServiceProvider();
+        var custom = LoadCustomCollectors(configuration[nameof(ExporterOptions.CustomCollectorsFile)]);
+        var collectors = ExporterSettings.Describe(custom.Collectors);
+        ExporterOptions options;
         try
         {
-            _ = provider.GetRequiredService<IOptions<ExporterOptions>>().Value;
+            options = OptionsFactory(configuration, collectors).Create(Microsoft.Extensions.Options.Options.DefaultName);
         }
         catch (OptionsValidationException e)
         {
-            return [.. e.Failures];
+            return Refused(configuration, [.. e.Failures]);
         }
 
-        return [.. ValidateCustomCollectors(configuration, provider), .. WebSecurity.Validate(configuration)];
+        var web = LoadWebConfig(options.WebConfigFile);
+        return new ExporterSettings(configuration, options, custom.Collectors, web.Config ?? WebConfig.None,
+        [
+            .. custom.Errors.Select(e => $"{nameof(ExporterOptions.CustomCollectorsFile)}: {e}"),
+            .. web.Errors.Select(e => $"{nameof(ExporterOptions.WebConfigFile)}: {e}"),
+        ]);
     }
 
-    /// <summary>The custom collector file's problems, including names taken by built-in collectors and metrics.</summary>
-    private static IReadOnlyList<string> ValidateCustomCollectors(IConfiguration configuration, IServiceProvider provider)
+    /// <summary>
+    /// The options pipeline of Microsoft.Extensions.Options without a container: each collector's default schedule goes
+    /// in first, configuration then overrides only the keys it sets; defaults of unset lists follow, then validation.
+    /// </summary>
+    private static OptionsFactory<ExporterOptions> OptionsFactory(IConfiguration configuration, IReadOnlyList<CollectorDescriptor> collectors) => new(
+        [
+            new ConfigureOptions<ExporterOptions>(options =>
+            {
+                foreach (var collector in collectors)
+                {
+                    options.Collectors[collector.Name] = new CollectorOptions
+                    {
+                        Interval = collector.DefaultSchedule.Interval,
+                        Timeout = collector.DefaultSchedule.Timeout,
+                    };
+                }
+            }),
+            new ConfigureFromConfigurationOptions<ExporterOptions>(configuration),
+        ],
+        [new PostConfigureOptions<ExporterOptions>(Microsoft.Extensions.Options.Options.DefaultName, options => options.ApplyDefaults())],
+        [new ExporterOptionsValidator(collectors.Select(c => c.Name))]);
+
+    /// <summary>The custom collector file's collectors, checked against the built-in collectors' names and metrics.</summary>
+    private static CustomCollectorLoad LoadCustomCollectors(string? path)
     {
-        var path = configuration[nameof(ExporterOptions.CustomCollectorsFile)];
         if (string.IsNullOrWhiteSpace(path))
         {
-            return [];
+            return new CustomCollectorLoad([], []);
         }
 
-        var builtIn = provider.GetServices<IMetricCollector>().Where(c => c is not CustomSqlCollector).ToList();
         // The exporter's own saas_exporter_* series fall under the reserved saas_ prefix the file reader enforces.
-        var metrics = builtIn.SelectMany(c => c.Families.Select(f => (f.Name, c.Name)))
-            .ToDictionary(m => m.Item1, m => m.Item2, StringComparer.Ordinal);
-        var errors = CustomCollectorFile.Load(path, metrics, [.. builtIn.Select(c => c.Name)]).Errors;
-        return [.. errors.Select(e => $"{nameof(ExporterOptions.CustomCollectorsFile)}: {e}")];
+        var builtIn = BuiltInCollectors.Descriptors;
+        var metrics = builtIn.SelectMany(c => c.Families.Select(f => (f.Name, c.Name))).ToDictionary(m => m.Item1, m => m.Item2, StringComparer.Ordinal);
+        return CustomCollectorFile.Load(path, metrics, [.. builtIn.Select(c => c.Name)]);
     }
+
+    private static WebConfigLoad LoadWebConfig(string? path) =>
+        string.IsNullOrWhiteSpace(path) ? new WebConfigLoad(WebConfig.None, []) : WebConfigFile.Load(path);
+
+    private static ExporterSettings Refused(IConfiguration configuration, IReadOnlyList<string> errors) =>
+        new(configuration, new ExporterOptions(), [], WebConfig.None, errors);
 }

@@ -15,16 +15,16 @@ public static class ExporterWebApp
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
     private const string LifetimeCategory = "Microsoft.Hosting.Lifetime";
 
-    public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null)
+    public static WebApplication Build(ExporterSettings settings, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Configuration.AddConfiguration(configuration);
+        builder.Configuration.AddConfiguration(settings.Configuration);
         // A start that fails (a port in use) is reported by ServeCommand as one line; the host would log it with its
         // stack, and the lifetime the shutdown that follows.
         var started = false;
         builder.Logging.AddFilter(HostCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Logging.AddFilter(LifetimeCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
-        builder.Services.AddExporter(configuration);
+        builder.Services.AddExporter(settings);
         builder.Services.AddHostedService<CollectorScheduler>();
         builder.Services.AddHostedService<PrivilegeAudit>();
         builder.Services.AddSingleton<ExpositionCache>();
@@ -33,13 +33,12 @@ public static class ExporterWebApp
         builder.Services.Configure<HostOptions>(o => o.ServicesStopConcurrently = true);
         configureServices?.Invoke(builder.Services);
 
-        var web = WebSecurity.Read(configuration);
-        builder.WebHost.Listen(configuration["Listen"] ?? new ExporterOptions().Listen, web);
-        builder.Services.AddBasicAuthentication(web);
+        builder.WebHost.Listen(settings.Options.Listen, settings.Web);
+        builder.Services.AddBasicAuthentication(settings.Web);
 
         var app = builder.Build();
         app.Use(OnlyReadMetrics);
-        app.UseBasicAuthentication(web);
+        app.UseBasicAuthentication(settings.Web);
         app.Use(BufferMetricsUnderPublishGate);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         app.MapGet("/healthz", () => Results.Text("ok\n"));

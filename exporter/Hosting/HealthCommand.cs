@@ -25,7 +25,8 @@ internal static class HealthCommand
         var host = address.Host is "0.0.0.0" or "[::]" or "*" or "+" ? "127.0.0.1" : address.Host;
         // Over TLS when the web config names a certificate. The probe asks its own server on this host and sends no
         // credentials (the probes need none), so the certificate's name is not checked: it rarely names 127.0.0.1.
-        var tls = WebSecurity.Validate(configuration).Count == 0 && WebSecurity.Read(configuration).Tls is not null;
+        var web = configuration[nameof(ExporterOptions.WebConfigFile)] is { Length: > 0 } path ? WebConfigFile.Load(path).Config : null;
+        var tls = web?.Tls is not null;
         using var handler = new HttpClientHandler();
         if (tls)
         {

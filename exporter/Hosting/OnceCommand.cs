@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using SaasExporter.Collectors;
-using SaasExporter.Configuration;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
 
@@ -11,15 +9,14 @@ internal static class OnceCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
     {
-        var configuration = ExporterConfiguration.Build(arguments);
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load(arguments);
+        if (settings.Errors.Count > 0)
         {
-            return Help.ConfigurationErrors(errors);
+            return Help.ConfigurationErrors(settings.Errors);
         }
 
-        await using var services = StandaloneServices.Build(configuration);
-        var options = services.GetRequiredService<IOptions<ExporterOptions>>().Value;
+        await using var services = StandaloneServices.Build(settings);
+        var options = settings.Options;
         var executor = services.GetRequiredService<PollExecutor>();
         var board = services.GetRequiredService<CollectorStatusBoard>();
         var enabled = services.GetServices<IMetricCollector>().Where(c => options.For(c.Name).Enabled).ToList();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 
 namespace SaasExporter.Hosting;
@@ -9,14 +8,13 @@ internal static class ServeCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
     {
-        var configuration = ExporterConfiguration.Build(arguments);
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load(arguments);
+        if (settings.Errors.Count > 0)
         {
-            return Help.ConfigurationErrors(errors);
+            return Help.ConfigurationErrors(settings.Errors);
         }
 
-        await using var app = ExporterWebApp.Build(configuration);
+        await using var app = ExporterWebApp.Build(settings);
         try
         {
             await app.StartAsync();
@@ -25,7 +23,7 @@ internal static class ServeCommand
         {
             // Services that did start (the poller) stop before the process ends, so nothing outlives the failed start.
             await app.StopAsync();
-            return Help.ConfigurationErrors([CannotListen(app.Services.GetRequiredService<IOptions<ExporterOptions>>().Value.Listen, e)]);
+            return Help.ConfigurationErrors([CannotListen(settings.Options.Listen, e)]);
         }
 
         await app.WaitForShutdownAsync();

@@ -15,7 +15,7 @@ public static class ExporterServedSeries
     private static ServedSeries Expose()
     {
         var registry = Metrics.NewCustomRegistry();
-        new SelfMetrics(registry).Declare(ActivationCollector.CollectorName, enabled: true, TimeSpan.FromMinutes(5));
+        new SelfMetrics(registry).Declare(ActivationCollector.Descriptor.Name, enabled: true, TimeSpan.FromMinutes(5));
         using var stream = new MemoryStream();
         registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
         return ServedSeries.FromExposition(Encoding.UTF8.GetString(stream.ToArray()), "saas_exporter_collector_");

@@ -18,14 +18,14 @@ internal static class SliCatalogueCheck
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = "Host=127.0.0.1" })
             .AddConfiguration(ExporterConfiguration.Build(exporterSettings))
             .Build();
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var settings = ExporterConfiguration.Load(configuration);
+        if (settings.Errors.Count > 0)
         {
-            return errors;
+            return settings.Errors;
         }
 
         var ruleFiles = Directory.Exists(ruleDirectory) ? Directory.GetFiles(ruleDirectory, "*.yml").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
-        var checker = SelectorChecker.Load(ExporterCatalogue.For(configuration), ruleFiles);
+        var checker = SelectorChecker.Load(ExporterCatalogue.For(settings), ruleFiles);
         foreach (var (slo, _) in result.Slos)
         {
             foreach (var input in slo.Sli.Inputs.Select(s => s.Text).Distinct(StringComparer.Ordinal))

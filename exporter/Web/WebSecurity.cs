@@ -6,28 +6,6 @@ namespace SaasExporter.Web;
 /// <summary>Applies the web config file (<see cref="ExporterOptions.WebConfigFile"/>) to the serve host: TLS and basic auth.</summary>
 public static class WebSecurity
 {
-    /// <summary>The configured web config, already validated at start; none configured means plain HTTP without auth.</summary>
-    public static WebConfig Read(IConfiguration configuration)
-    {
-        var path = configuration[nameof(ExporterOptions.WebConfigFile)];
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            return WebConfig.None;
-        }
-
-        var load = WebConfigFile.Load(path);
-        return load.Config ?? throw new InvalidOperationException($"{nameof(ExporterOptions.WebConfigFile)}: {load.Errors[0]}");
-    }
-
-    /// <summary>The configuration problems of the web config file, one line each; empty when none is configured.</summary>
-    public static IReadOnlyList<string> Validate(IConfiguration configuration)
-    {
-        var path = configuration[nameof(ExporterOptions.WebConfigFile)];
-        return string.IsNullOrWhiteSpace(path)
-            ? []
-            : [.. WebConfigFile.Load(path).Errors.Select(e => $"{nameof(ExporterOptions.WebConfigFile)}: {e}")];
-    }
-
     /// <summary>Listens on the configured address, over TLS when the web config names a certificate.</summary>
     public static void Listen(this ConfigureWebHostBuilder webHost, string listen, WebConfig web)
     {

@@ -9,11 +9,6 @@ namespace SaasExporter.Events.Adoption;
 /// </summary>
 internal sealed class AdoptionDefinition(ExporterOptions options) : IEventDefinition<AdoptionCounts>
 {
-    public const string CollectorName = "adoption";
-
-    public static EventFamily Family { get; } = EventFamily.Create(CollectorName, CollectorSchedule.Every(5, 120),
-        o => new AdoptionDefinition(o), d => new AdoptionSql(d), (d, store) => new AdoptionIndex(d, store), d => d.History);
-
     /// <summary>Breadth buckets: label and the inclusive range of distinct features used.</summary>
     public static IReadOnlyList<(string Label, int Low, int High)> BreadthBuckets { get; } =
         [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4", 4, 4), ("5+", 5, int.MaxValue)];
@@ -23,15 +18,17 @@ internal sealed class AdoptionDefinition(ExporterOptions options) : IEventDefini
     internal static readonly MetricFamily FeaturesUsedUsers = new("saas_features_used_users",
         "Active users in the window by number of distinct configured features they used (0, 1, ... 5+).", "features", "window");
 
-    public string Name => CollectorName;
+    public static CollectorDescriptor Descriptor { get; } = new("adoption", CollectorSchedule.Every(5, 120), EventFamily.Relations,
+        [FeatureActiveUsers, FeaturesUsedUsers]);
 
-    public IReadOnlyList<MetricFamily> Families { get; } = [FeatureActiveUsers, FeaturesUsedUsers];
+    public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
+        o => new AdoptionDefinition(o), d => new AdoptionSql(d), (d, store) => new AdoptionIndex(d, store), d => d.History);
 
     public ExporterOptions Options { get; } = options;
 
-    public Window[] Windows { get; } = [.. options.FeatureWindows!.Select(Window.Parse)];
+    public Window[] Windows { get; } = options.FeatureWindows;
 
-    public Window BreadthWindow { get; } = Window.Parse(options.FeaturesUsedWindow);
+    public Window BreadthWindow { get; } = options.FeaturesUsedWindow;
 
     public string[] Features { get; } = options.Features!;
 

@@ -9,8 +9,6 @@ namespace SaasExporter.Events.Engagement;
 /// </summary>
 internal sealed class EngagementDefinition(ExporterOptions options) : IEventDefinition<EngagementCounts>
 {
-    public const string CollectorName = "engagement";
-
     /// <summary>Calendar days of the L30 curve: the 30 days ending today in the reporting time zone.</summary>
     public const int L30Days = 30;
 
@@ -18,9 +16,6 @@ internal sealed class EngagementDefinition(ExporterOptions options) : IEventDefi
     public const string UserEntity = "user";
 
     public const string AccountEntity = "account";
-
-    public static EventFamily Family { get; } = EventFamily.Create(CollectorName, CollectorSchedule.Every(1, 30),
-        o => new EngagementDefinition(o), d => new EngagementSql(d), (d, store) => new EngagementIndex(d, store), d => d.History);
 
     internal static readonly MetricFamily ActiveUsers = new("saas_active_users",
         "Distinct users or accounts with a qualifying event in the rolling window (now - window, now].", "entity", "window");
@@ -31,15 +26,17 @@ internal sealed class EngagementDefinition(ExporterOptions options) : IEventDefi
     internal static readonly MetricFamily PlatformActiveUsers = new("saas_platform_active_users",
         "Distinct users with a qualifying event on the platform in the rolling window.", "platform", "window");
 
-    public string Name => CollectorName;
+    public static CollectorDescriptor Descriptor { get; } = new("engagement", CollectorSchedule.Every(1, 30), EventFamily.Relations,
+        [ActiveUsers, ActiveDaysUsers, PowerUsers, PlatformActiveUsers]);
 
-    public IReadOnlyList<MetricFamily> Families { get; } = [ActiveUsers, ActiveDaysUsers, PowerUsers, PlatformActiveUsers];
+    public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
+        o => new EngagementDefinition(o), d => new EngagementSql(d), (d, store) => new EngagementIndex(d, store), d => d.History);
 
     public ExporterOptions Options { get; } = options;
 
-    public Window[] Windows { get; } = [.. options.ActiveWindows!.Select(Window.Parse)];
+    public Window[] Windows { get; } = options.ActiveWindows;
 
-    public Window PlatformWindow { get; } = Window.Parse(options.PlatformWindow);
+    public Window PlatformWindow { get; } = options.PlatformWindow;
 
     public string[] Platforms { get; } = options.Platforms!;
 

@@ -9,26 +9,23 @@ namespace SaasExporter.Events.Resurrection;
 /// </summary>
 internal sealed class ResurrectionDefinition(ExporterOptions options) : IEventDefinition<ResurrectionCounts>
 {
-    public const string CollectorName = "resurrection";
-
-    /// <summary>
-    /// The index keeps per user the latest gap longer than W between consecutive events, and needs the events of the
-    /// last W in detail to see the gap's end and the event before it.
-    /// </summary>
-    public static EventFamily Family { get; } = EventFamily.Create(CollectorName, CollectorSchedule.Every(15, 300),
-        o => new ResurrectionDefinition(o), d => new ResurrectionSql(d), (d, store) => new ResurrectionIndex(store), _ => DormancyWindow.Length);
-
     /// <summary>The window W; the activity index tracks gaps longer than it (<see cref="Incremental.ActivityIndex.Dormancy"/>).</summary>
-    public static readonly Window DormancyWindow = Window.Parse("30d");
+    public static readonly Window DormancyWindow = Window.Days(30);
 
     internal static readonly MetricFamily DormantUsers = new("saas_dormant_users_window_start",
         "Users active at some time up to now-2W and not in (now-2W, now-W]: dormant when the window started.", "window");
     internal static readonly MetricFamily ResurrectedUsers = new("saas_resurrected_users",
         "Of the users dormant at the window start, those with a qualifying event in (now-W, now].", "window");
 
-    public string Name => CollectorName;
+    public static CollectorDescriptor Descriptor { get; } = new("resurrection", CollectorSchedule.Every(15, 300), EventFamily.Relations,
+        [DormantUsers, ResurrectedUsers]);
 
-    public IReadOnlyList<MetricFamily> Families { get; } = [DormantUsers, ResurrectedUsers];
+    /// <summary>
+    /// The index keeps per user the latest gap longer than W between consecutive events, and needs the events of the
+    /// last W in detail to see the gap's end and the event before it.
+    /// </summary>
+    public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
+        o => new ResurrectionDefinition(o), d => new ResurrectionSql(d), (d, store) => new ResurrectionIndex(store), _ => DormancyWindow.Length);
 
     public ExporterOptions Options { get; } = options;
 

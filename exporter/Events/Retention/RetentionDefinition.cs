@@ -12,16 +12,11 @@ namespace SaasExporter.Events.Retention;
 /// </summary>
 internal sealed class RetentionDefinition(ExporterOptions options) : IEventDefinition<RetentionCounts>
 {
-    public const string CollectorName = "retention";
-
     /// <summary>Signup days in each retention cohort.</summary>
     public const int CohortDays = 28;
 
     /// <summary>Weekly signup cohorts, and weeks after signup, of the cohort table.</summary>
     public const int Weeks = 12;
-
-    public static EventFamily Family { get; } = EventFamily.Create(CollectorName, CollectorSchedule.Every(15, 300),
-        o => new RetentionDefinition(o), d => new RetentionSql(d), (d, store) => new RetentionIndex(d, store), _ => ActivityHistory);
 
     /// <summary>Label, cohort end lag (days before today), first and last active day after signup.</summary>
     public static IReadOnlyList<(string Label, int Lag, int First, int Last)> Definitions { get; } =
@@ -49,11 +44,13 @@ internal sealed class RetentionDefinition(ExporterOptions options) : IEventDefin
     internal static readonly MetricFamily CohortRetainedUsers = new("saas_cohort_retained_users",
         "Users of the ISO-week signup cohort with a qualifying event in the week that many weeks later; only ended weeks.", "cohort", "week");
 
+    public static CollectorDescriptor Descriptor { get; } = new("retention", CollectorSchedule.Every(15, 300), EventFamily.Relations,
+        [RetentionCohortUsers, RetentionRetainedUsers, CohortUsers, CohortRetainedUsers]);
+
+    public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
+        o => new RetentionDefinition(o), d => new RetentionSql(d), (d, store) => new RetentionIndex(d, store), _ => ActivityHistory);
+
     private static readonly DateOnly DayZero = new(2000, 1, 1);
-
-    public string Name => CollectorName;
-
-    public IReadOnlyList<MetricFamily> Families { get; } = [RetentionCohortUsers, RetentionRetainedUsers, CohortUsers, CohortRetainedUsers];
 
     public ExporterOptions Options { get; } = options;
 

@@ -211,9 +211,10 @@ public sealed partial class ShippedSelectorsTests
             }
 
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-            var errors = SaasExporter.Hosting.ExporterConfiguration.Validate(configuration);
+            var loaded = SaasExporter.Hosting.ExporterConfiguration.Load(configuration);
+            var errors = loaded.Errors;
             Assert.True(errors.Count == 0, $"the compose configuration is invalid: {string.Join("; ", errors)}");
-            _catalogue = ExporterCatalogue.For(configuration);
+            _catalogue = ExporterCatalogue.For(loaded);
             _checker = SelectorChecker.Load(_catalogue, Directory.GetFiles(Repository.PathOf("prometheus", "rules"), "*.yml")
                 .Concat(Directory.GetFiles(Repository.PathOf("prometheus", "rules", "slo"), "*.yml")).Order(StringComparer.Ordinal));
         }

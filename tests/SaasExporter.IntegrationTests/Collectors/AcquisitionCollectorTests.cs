@@ -22,11 +22,11 @@ public sealed class AcquisitionCollectorTests(PostgresFixture postgres)
 
     /// <summary>Revenue and acquisition both read subscriptions: polled together, as the host polls them.</summary>
     private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
-        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.CollectorName, AcquisitionCollector.CollectorName);
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.Descriptor.Name, AcquisitionCollector.Descriptor.Name);
 
     /// <summary>With the engagement collector, which reads no optional relation, to show it unaffected.</summary>
     private static Task<Exposition> PollWithEngagementAsync(HandBuiltDatabase db) => CollectorPoll.PollAsync(db.ConnectionString, Settings(),
-        EngagementDefinition.CollectorName, RevenueCollector.CollectorName, AcquisitionCollector.CollectorName);
+        EngagementDefinition.Descriptor.Name, RevenueCollector.Descriptor.Name, AcquisitionCollector.Descriptor.Name);
 
     [Fact]
     public async Task NewCustomers_CountAccountsWhoseFirstPaidRowStartedInTheWindow()

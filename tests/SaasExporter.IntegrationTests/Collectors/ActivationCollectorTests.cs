@@ -10,7 +10,7 @@ public sealed class ActivationCollectorTests(PostgresFixture postgres, ClassData
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 
     private async Task<Exposition> PollAsync() => await CollectorPoll.PollAsync(
-        (await dataset.GetAsync(BuildAsync)).ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) }, ActivationCollector.CollectorName);
+        (await dataset.GetAsync(BuildAsync)).ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) }, ActivationCollector.Descriptor.Name);
 
     private async Task<HandBuiltDatabase> BuildAsync()
     {

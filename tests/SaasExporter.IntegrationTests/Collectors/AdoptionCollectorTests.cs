@@ -34,8 +34,8 @@ public sealed class AdoptionCollectorTests(PostgresFixture postgres)
         await db.Event(5, Now.AddDays(-1), feature: "contacts");            // internal account
         await db.Event(6, Now.AddDays(-1), name: "notification_sent", feature: "deals"); // excluded event
 
-        var metrics = await CollectorPoll.EventFamilyAsync(db.ConnectionString, AdoptionDefinition.CollectorName, Now,
-            o => o.ExcludedEvents = ["notification_sent"]);
+        var metrics = await CollectorPoll.PollAsync(db.ConnectionString,
+            new Dictionary<string, string?> { ["AsOf"] = Iso(Now), ["ExcludedEvents:0"] = "notification_sent" }, AdoptionDefinition.Descriptor.Name);
 
         double Feature(string feature, string window) => metrics.Value("saas_feature_active_users", ("feature", feature), ("window", window));
         Assert.Equal(2, Feature("contacts", "7d"));  // u1 u4

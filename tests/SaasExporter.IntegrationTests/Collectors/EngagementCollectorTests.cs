@@ -1,4 +1,3 @@
-using SaasExporter.Configuration;
 using SaasExporter.Events.Engagement;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
@@ -11,15 +10,16 @@ public sealed class EngagementCollectorTests(PostgresFixture postgres, ClassData
 {
     private static readonly DateTimeOffset Now = Utc("2026-06-10T12:00:00Z");
 
-    private static Action<ExporterOptions> Settings(string tz = "UTC", int powerMinDays = 20) => o =>
+    private static Dictionary<string, string?> Settings(string tz = "UTC", int powerMinDays = 20) => new()
     {
-        o.ReportingTimeZone = tz;
-        o.ExcludedEvents = ["notification_sent"];
-        o.PowerUserMinDays = powerMinDays;
+        ["AsOf"] = Iso(Now),
+        ["ReportingTimeZone"] = tz,
+        ["ExcludedEvents:0"] = "notification_sent",
+        ["PowerUserMinDays"] = powerMinDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static Task<Exposition> PollAsync(HandBuiltDatabase db, Action<ExporterOptions> settings) =>
-        CollectorPoll.EventFamilyAsync(db.ConnectionString, EngagementDefinition.CollectorName, Now, settings);
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db, Dictionary<string, string?> settings) =>
+        CollectorPoll.PollAsync(db.ConnectionString, settings, EngagementDefinition.Descriptor.Name);
 
     private Task<HandBuiltDatabase> BuildAsync() => dataset.GetAsync(async () =>
     {

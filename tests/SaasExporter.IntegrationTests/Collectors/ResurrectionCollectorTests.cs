@@ -33,8 +33,8 @@ public sealed class ResurrectionCollectorTests(PostgresFixture postgres)
         await db.Event(7, Now.AddDays(-61));                 // internal
         await db.Event(7, Now.AddDays(-1));
 
-        var metrics = await CollectorPoll.EventFamilyAsync(db.ConnectionString, ResurrectionDefinition.CollectorName, Now,
-            o => o.ExcludedEvents = ["notification_sent"]);
+        var metrics = await CollectorPoll.PollAsync(db.ConnectionString,
+            new Dictionary<string, string?> { ["AsOf"] = Iso(Now), ["ExcludedEvents:0"] = "notification_sent" }, ResurrectionDefinition.Descriptor.Name);
 
         Assert.Equal(3, metrics.Value("saas_dormant_users_window_start", ("window", "30d"))); // u1 u2 u5
         Assert.Equal(2, metrics.Value("saas_resurrected_users", ("window", "30d")));          // u1 u5

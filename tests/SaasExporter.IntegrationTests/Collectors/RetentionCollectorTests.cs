@@ -46,11 +46,12 @@ public sealed class RetentionCollectorTests(PostgresFixture postgres, ClassDatas
     });
 
     private static Task<Exposition> PollAsync(HandBuiltDatabase db, string zone) =>
-        CollectorPoll.EventFamilyAsync(db.ConnectionString, RetentionDefinition.CollectorName, Now, o =>
+        CollectorPoll.PollAsync(db.ConnectionString, new Dictionary<string, string?>
         {
-            o.ReportingTimeZone = zone;
-            o.ExcludedEvents = ["notification_sent"];
-        });
+            ["AsOf"] = Iso(Now),
+            ["ReportingTimeZone"] = zone,
+            ["ExcludedEvents:0"] = "notification_sent",
+        }, RetentionDefinition.Descriptor.Name);
 
     [Theory]
     [InlineData("UTC", 3, 2)]            // D1: u1 u4 u6, retained u1 u6

@@ -107,7 +107,7 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres, ClassDataset
     };
 
     private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
-        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.CollectorName);
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.Descriptor.Name);
 
     [Fact]
     public async Task Mrr_And_Customers_AtNowAndAtTheWindowStart()

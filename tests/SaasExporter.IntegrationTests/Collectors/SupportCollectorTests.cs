@@ -70,7 +70,7 @@ public sealed class SupportCollectorTests(PostgresFixture postgres, ClassDataset
     }
 
     private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
-        CollectorPoll.PollAsync(db.ConnectionString, Settings(), SupportCollector.CollectorName);
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), SupportCollector.Descriptor.Name);
 
     [Fact]
     public async Task TicketsCreatedAndOpen_CountTheWindowAndTheStateAtNow()
@@ -148,7 +148,7 @@ public sealed class SupportCollectorTests(PostgresFixture postgres, ClassDataset
 
         // Support and surveys read optional relations; engagement reads none.
         var metrics = await CollectorPoll.PollAsync(db.ConnectionString, Settings(),
-            EngagementDefinition.CollectorName, SupportCollector.CollectorName, SurveyCollector.CollectorName);
+            EngagementDefinition.Descriptor.Name, SupportCollector.Descriptor.Name, SurveyCollector.Descriptor.Name);
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));
         Assert.Equal(0, metrics.Value("saas_exporter_collector_enabled", ("collector", "support")));

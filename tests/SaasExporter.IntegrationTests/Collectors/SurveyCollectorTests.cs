@@ -94,7 +94,7 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres, ClassDataset 
     }
 
     private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
-        CollectorPoll.PollAsync(db.ConnectionString, Settings(), SurveyCollector.CollectorName);
+        CollectorPoll.PollAsync(db.ConnectionString, Settings(), SurveyCollector.Descriptor.Name);
 
     private static double Responses(Exposition metrics, string survey, string bucket) =>
         metrics.Value("saas_survey_responses", ("survey", survey), ("bucket", bucket), ("window", "90d"));
@@ -156,7 +156,7 @@ public sealed class SurveyCollectorTests(PostgresFixture postgres, ClassDataset 
 
         // Surveys and support read optional relations; engagement reads none.
         var metrics = await CollectorPoll.PollAsync(db.ConnectionString, Settings(),
-            EngagementDefinition.CollectorName, SurveyCollector.CollectorName, SupportCollector.CollectorName);
+            EngagementDefinition.Descriptor.Name, SurveyCollector.Descriptor.Name, SupportCollector.Descriptor.Name);
 
         Assert.Equal(1, metrics.Value("saas_active_users", ("entity", "user"), ("window", "1d")));
         Assert.Equal(0, metrics.Value("saas_exporter_collector_enabled", ("collector", "surveys")));

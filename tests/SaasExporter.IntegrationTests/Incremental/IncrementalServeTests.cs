@@ -10,7 +10,7 @@ public sealed class IncrementalServeTests(PostgresFixture postgres)
 {
     /// <summary>The metric families of every registered event family.</summary>
     private static readonly string[] Families =
-        [.. RegisteredEventFamilies.All.SelectMany(f => f.Sql(CollectorPoll.Options(null)).Families).Select(f => f.Name)];
+        [.. RegisteredEventFamilies.All.SelectMany(f => f.Descriptor.Families).Select(f => f.Name)];
 
     [Fact]
     public async Task Serve_Incremental_BecomesReadyWithTheIndexLoadedAndServesTheSqlSeries()

@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using SaasExporter.Collectors;
-using SaasExporter.Configuration;
-using SaasExporter.Database;
 using SaasExporter.Hosting;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
@@ -22,16 +18,13 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 /// </summary>
 internal static class CollectorPoll
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
     /// <summary>Polls each collector once, in order, and returns the exposition.</summary>
     /// <param name="connectionString">The product database (Database:ConnectionString).</param>
     /// <param name="settings">Configuration keys as the host reads them (AsOf, Collectors:..., AccountHealth:...).</param>
     /// <param name="collectors">Collector names, as in configuration.</param>
     public static async Task<Exposition> PollAsync(string connectionString, IDictionary<string, string?> settings, params string[] collectors)
     {
-        var configuration = Configuration(connectionString, settings);
-        var services = new ServiceCollection().AddLogging().AddExporter(configuration);
+        var services = new ServiceCollection().AddLogging().AddExporter(Load(connectionString, settings));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var executor = provider.GetRequiredService<PollExecutor>();
         var registered = provider.GetServices<IMetricCollector>().ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -53,45 +46,15 @@ internal static class CollectorPoll
         return Exposition.Parse(Encoding.UTF8.GetString(exposition.ToArray()));
     }
 
-    private static IConfiguration Configuration(string connectionString, IDictionary<string, string?> settings)
+    private static ExporterSettings Load(string connectionString, IDictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = connectionString })
             .AddInMemoryCollection(settings)
             .Build();
-        var errors = ExporterConfiguration.Validate(configuration);
-        return errors.Count == 0
-            ? configuration
-            : throw new InvalidOperationException("invalid test configuration: " + string.Join("; ", errors));
+        var loaded = ExporterConfiguration.Load(configuration);
+        return loaded.Errors.Count == 0
+            ? loaded
+            : throw new InvalidOperationException("invalid test configuration: " + string.Join("; ", loaded.Errors));
     }
-
-    /// <summary>
-    /// Polls the SQL source of the event family <paramref name="name"/> directly through the real query runner, with
-    /// options set in code: the event families' tests exercise a definition, not the host's wiring.
-    /// </summary>
-    public static Task<Exposition> EventFamilyAsync(string connectionString, string name, DateTimeOffset now, Action<ExporterOptions>? configure = null)
-    {
-        var options = Options(configure);
-        return RunAsync(connectionString, options, RegisteredEventFamilies.Named(name).Sql(options), now);
-    }
-
-    public static ExporterOptions Options(Action<ExporterOptions>? configure)
-    {
-        var options = new ExporterOptions();
-        configure?.Invoke(options);
-        options.ApplyDefaults();
-        return options;
-    }
-
-    public static async Task<Exposition> RunAsync(string connectionString, ExporterOptions options, IMetricCollector collector, DateTimeOffset now)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var runner = new QueryRunner(dataSource, Microsoft.Extensions.Options.Options.Create(options));
-        var result = await runner.RunAsync(Timeout, (db, ct) => collector.CollectAsync(now, db, ct), CancellationToken.None);
-        return Exposition.Parse(string.Join('\n', result.Samples.Select(Line)));
-    }
-
-    private static string Line(Sample sample) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{sample.Family.Name}{{{string.Join(",", sample.Family.LabelNames.Zip(sample.LabelValues, (n, v) => $"{n}=\"{v}\""))}}} {sample.Value}");
 }

@@ -38,13 +38,13 @@ public sealed class ExporterUnderTest : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var errors = ExporterConfiguration.Validate(configuration);
-        if (errors.Count > 0)
+        var loaded = ExporterConfiguration.Load(configuration);
+        if (loaded.Errors.Count > 0)
         {
-            throw new InvalidOperationException("invalid test configuration: " + string.Join("; ", errors));
+            throw new InvalidOperationException("invalid test configuration: " + string.Join("; ", loaded.Errors));
         }
 
-        var app = ExporterWebApp.Build(configuration);
+        var app = ExporterWebApp.Build(loaded);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ExporterUnderTest(app, new Uri(address));

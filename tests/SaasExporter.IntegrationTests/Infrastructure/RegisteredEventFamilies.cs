@@ -17,7 +17,8 @@ internal static class RegisteredEventFamilies
 
     private static List<EventFamily> Load()
     {
-        var services = new ServiceCollection().AddExporterOptions(new ConfigurationBuilder().Build());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = "Host=127.0.0.1" }).Build();
+        var services = new ServiceCollection().AddExporter(ExporterConfiguration.Load(configuration));
         return [.. services.Where(d => d.ServiceType == typeof(EventFamily)).Select(d => (EventFamily)d.ImplementationInstance!)];
     }
 }

@@ -13,7 +13,7 @@ public sealed class ExporterCatalogueTests
             values[key] = value;
         }
 
-        return ExporterCatalogue.For(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        return ExporterCatalogue.For(SaasExporter.Hosting.ExporterConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build()));
     }
 
     [Theory]

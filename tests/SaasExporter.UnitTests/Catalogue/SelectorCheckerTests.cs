@@ -28,7 +28,7 @@ public sealed class SelectorCheckerTests : IDisposable
                     expr: saas:dau < 1
             """);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = "Host=127.0.0.1" }).Build();
-        _checker = SelectorChecker.Load(ExporterCatalogue.For(configuration), [_rules]);
+        _checker = SelectorChecker.Load(ExporterCatalogue.For(SaasExporter.Hosting.ExporterConfiguration.Load(configuration)), [_rules]);
     }
 
     public void Dispose() => File.Delete(_rules);

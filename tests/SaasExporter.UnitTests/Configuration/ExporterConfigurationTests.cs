@@ -15,7 +15,7 @@ public sealed class ExporterConfigurationTests
             values[key] = value;
         }
 
-        return ExporterConfiguration.Validate(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        return ExporterConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build()).Errors;
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class ExporterConfigurationTests
     public void Validate_BadValue_NamesTheKeyAndTheValue(string key, string value, string expected)
     {
         var errors = key == "Database:ConnectionString:Host"
-            ? ExporterConfiguration.Validate(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build())
+            ? ExporterConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build()).Errors
             : Validate((key, value));
 
         Assert.Contains(expected, errors);
@@ -118,7 +118,7 @@ public sealed class ExporterConfigurationTests
     [Fact]
     public void Validate_EmptyConnectionString_IsRequired() =>
         Assert.Contains("Database:ConnectionString = (hidden): is required",
-            ExporterConfiguration.Validate(new ConfigurationBuilder().Build()));
+            ExporterConfiguration.Load(new ConfigurationBuilder().Build()).Errors);
 
     [Fact]
     public void Build_SettingsFileNotJson_IsOneLineNamingTheFile()
@@ -209,11 +209,9 @@ public sealed class CollectorScheduleTests
             values[key] = value;
         }
 
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddExporterOptions(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
-        return Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Microsoft.Extensions.Options.IOptions<SaasExporter.Configuration.ExporterOptions>>(provider).Value;
+        var loaded = ExporterConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        Assert.Empty(loaded.Errors);
+        return loaded.Options;
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
             return null; // valid JSON the configuration layer refuses (duplicate keys, a top-level array): its own error
         }
 
-        return [.. ExporterConfiguration.Validate(configuration)];
+        return [.. ExporterConfiguration.Load(configuration).Errors];
     }
 
     private static string Mutate(string text, Random random)

@@ -59,7 +59,7 @@ public sealed class EventHistoryTests
         var options = Defaults();
         Assert.Equal(RetentionDefinition.ActivityHistory + TimeSpan.FromDays(1), IndexLoader.DetailedHistory(options, Families));
 
-        options.ActiveWindows = ["1d", "180d"];
+        options.ActiveWindows = [Window.Days(1), Window.Days(180)];
         Assert.Equal(TimeSpan.FromDays(181), IndexLoader.DetailedHistory(options, Families));
     }
 
