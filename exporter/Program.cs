@@ -29,6 +29,6 @@ static async Task<int> RunAsync(CommandLine command) => command.Command switch
     "demo seed" => await DemoCommand.SeedAsync(command.Arguments),
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),
     "slo generate" => SloCommand.Generate(command.Arguments),
-    "help" or "--help" or "-h" => Help.Print(Console.Out, ExitCodes.Ok),
-    _ => Help.Print(Console.Error, ExitCodes.Invalid, $"unknown command '{command.Command}'"),
+    "help" => Help.Show(command.Arguments),
+    _ => Help.UnknownCommand(command.Command),
 };
