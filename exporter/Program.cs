@@ -30,6 +30,6 @@ static async Task<int> RunAsync(CommandLine command) => command.Command switch
     "demo simulate" => await DemoCommand.SimulateAsync(command.Arguments),
     "slo generate" => SloCommand.Generate(command.Arguments),
     "slo replay" => await SloReplayCommand.RunAsync(command.Arguments, TimeProvider.System),
-    "help" or "--help" or "-h" => Help.Print(Console.Out, ExitCodes.Ok),
-    _ => Help.Print(Console.Error, ExitCodes.Invalid, $"unknown command '{command.Command}'"),
+    "help" => Help.Show(command.Arguments),
+    _ => Help.UnknownCommand(command.Command),
 };

@@ -2,7 +2,7 @@ namespace SaasExporter.Hosting;
 
 /// <summary>
 /// Splits the command line into a subcommand and the rest. Subcommands: serve (default), once, check, catalogue, backfill,
-/// demo seed, demo simulate, slo generate, slo replay. Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
+/// demo seed, demo simulate, slo generate, slo replay, help [COMMAND] (also --help, -h). Everything after the subcommand that is not a demo flag is configuration (--Key=Value).
 /// </summary>
 public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments)
 {
@@ -14,11 +14,17 @@ public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments
                saas-exporter demo simulate [--tick SECONDS] [--seed S] [--Key=Value ...]
                saas-exporter slo generate [--in prometheus/slos] [--rules prometheus/rules/slo] [--tests prometheus/tests/slo] [--check]
                saas-exporter slo replay --from INSTANT --to INSTANT [--in prometheus/slos] [--prometheus URL] [--step 30s] [--json]
-        configuration keys: see README.md (also from appsettings.json and SAAS_EXPORTER_* variables)
+        configuration keys: see docs/configuration.md (also from appsettings.json and SAAS_EXPORTER_* variables)
         """;
 
     public static CommandLine Parse(string[] args)
     {
+        // --help or -h anywhere asks for help on the command it follows (or on everything), never starts the server.
+        if (Array.FindIndex(args, a => a is "--help" or "-h") is var flag and >= 0)
+        {
+            return new CommandLine("help", flag > 0 && !args[0].StartsWith('-') ? [args[0]] : []);
+        }
+
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
             return new CommandLine("serve", args);

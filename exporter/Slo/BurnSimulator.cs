@@ -92,7 +92,11 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
     }
 
     /// <summary>Slices whose end lies in (k - window, k] (the rules' subquery over window - 1s at a step of one slice).</summary>
-    private State SliceWindow(TimeSpan window, double threshold, int k)
+    private State SliceWindow(TimeSpan window, double threshold, int k) =>
+        SliceCounts(window, k) is var (badCount, count) ? Compare(badCount, count, threshold, sampleMargin: false) : State.Unsure;
+
+    /// <summary>Bad and all slices whose end lies in (k - window, k]; null when a slice is exactly on its target.</summary>
+    private (int Bad, int Count)? SliceCounts(TimeSpan window, int k)
     {
         var perSlice = (int)(slo.TimeSliceWindow!.Value / step);
         var n = (int)(window / step);
@@ -101,14 +105,14 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
         {
             if (SliceBad(m) is not { } sliceBad)
             {
-                return State.Unsure;
+                return null;
             }
 
             badCount += sliceBad ? 1 : 0;
             count++;
         }
 
-        return Compare(badCount, count, threshold, sampleMargin: false);
+        return (badCount, count);
     }
 
     /// <summary>
@@ -143,6 +147,22 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
             return SliceWindow(window, threshold, k);
         }
 
+        var (badCount, count) = SampleCounts(window, k);
+        return Compare(badCount, count, threshold, sampleMargin: true);
+    }
+
+    /// <summary>
+    /// The error ratio the rules record for <paramref name="window"/> at sample k (slo:sli_error:ratio_rate{window}, the
+    /// value a burn alert shows for its short window), or null when a slice in it is exactly on its target.
+    /// </summary>
+    public decimal? ErrorRatio(TimeSpan window, int k)
+    {
+        var counts = slo.TimeSliceWindow is { } slice && window >= slice ? SliceCounts(window, k) : SampleCounts(window, k);
+        return counts is (var badCount, > 0 and var count) ? (decimal)badCount / count : null;
+    }
+
+    private (int Bad, int Count) SampleCounts(TimeSpan window, int k)
+    {
         var n = (int)(window / step);
         int badCount = 0, count = 0;
         if (slo.Sli.Kind == SliKind.CounterRatio)
@@ -168,6 +188,6 @@ public sealed class BurnSimulator(SloDefinition slo, IReadOnlyList<BurnTier> tie
             }
         }
 
-        return Compare(badCount, count, threshold, sampleMargin: true);
+        return (badCount, count);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using SaasExporter.Files;
 
 namespace SaasExporter.Slo;
@@ -15,12 +16,14 @@ public sealed partial class OpenSloReader
             return null;
         }
 
+        // Any team may own an SLO: its alerts carry team, and prometheus/alertmanager.yml routes each team by convention
+        // (docs/alerts.md), so the value must be safe in a label matcher and a receiver name.
         var team = slo.Labels.GetValueOrDefault("team");
-        if (team is not ("product" or "sre"))
+        if (team is null || !TeamName().IsMatch(team))
         {
             diagnostics.Error(slo.File, slo.Subject, "metadata.labels.team", team is null
-                ? "required: product (business SLOs) or sre (exporter SLOs), used to route alerts"
-                : $"'{team}' must be product or sre");
+                ? "required: the team that owns the SLO, used to route its alerts (for example product or sre)"
+                : $"'{team}' must be lowercase letters, digits, '-' or '_', starting with a letter, at most 63 characters");
         }
 
         var minEvents = ReadMinimum(slo, MinEventsAnnotation);
@@ -171,4 +174,7 @@ public sealed partial class OpenSloReader
         var fields = YamlFields.Of(envelope.Spec, envelope.SpecPath, (at, field, message) => diagnostics.Error(slo.File, slo.Subject, field, message, at));
         return fields is null ? null : ReadSli(fields);
     }
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
+    private static partial Regex TeamName();
 }

@@ -11,8 +11,8 @@ public static class RuleWriter
 {
     public const string BurnAlert = "SLOErrorBudgetBurn";
     public const string StaleAlert = "SLODataStale";
-    public const string BurnRunbook = "README.md#slo-error-budget-burn";
-    public const string StaleRunbook = "README.md#slo-data-stale";
+    public const string BurnRunbook = "docs/alerts.md#slo-error-budget-burn";
+    public const string StaleRunbook = "docs/alerts.md#slo-data-stale";
     public static readonly TimeSpan StaleFor = TimeSpan.FromMinutes(15);
 
     public static string GroupName(SloDefinition slo, string part) => $"slo-{part}-{slo.Id}";
@@ -68,7 +68,13 @@ public static class RuleWriter
         .. IdLabels(slo),
     ];
 
-    public static IReadOnlyList<KeyValuePair<string, string>> BurnAnnotations(SloDefinition slo, BurnTier tier)
+    /// <summary>
+    /// A burn alert's annotations. Its value is the error ratio over the short window (the alert's expression returns
+    /// it), shown with the tier's threshold and the objective. <paramref name="measured"/> is that value as promtool
+    /// renders it, for the generated tests; the rule itself carries the template. <paramref name="slo"/> and
+    /// <paramref name="tier"/> give the rest.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> BurnAnnotations(SloDefinition slo, BurnTier tier, string? measured = null)
     {
         var threshold = tier.Factor * slo.ErrorBudget;
         var spent = tier.Factor * (decimal)(tier.LongWindow / slo.Period);
@@ -76,11 +82,43 @@ public static class RuleWriter
         return
         [
             new("summary", $"SLO {slo.Name} burns its error budget {Number(tier.Factor)}x too fast ({tier.Name} tier, {Durations.Format(tier.LongWindow)}/{Durations.Format(tier.ShortWindow)})"),
-            new("description", $"{slo.DisplayName}: the SLI error ratio is above {Number(threshold)} ({Number(tier.Factor)}x the error budget {Number(slo.ErrorBudget)} of target {Number(slo.Target)}) over both the last {Durations.Format(tier.LongWindow)} and {Durations.Format(tier.ShortWindow)}. At this burn rate {Number(Math.Round(spent * 100, 1))}% of the {slo.PeriodText} budget goes every {Durations.Format(tier.LongWindow)} and all of it within {lasts}; slo:period_error_budget_remaining:ratio shows what is left."),
+            new("description", $"{slo.DisplayName}: the error ratio is {measured ?? "{{ $value | humanizePercentage }}"} over the last {Durations.Format(tier.ShortWindow)}, and above {Percent(threshold)} over the last {Durations.Format(tier.LongWindow)} too (the {tier.Name} tier fires above {Number(tier.Factor)}x the error budget of {Percent(slo.ErrorBudget)}). Objective: {ObjectiveText(slo)}. At this burn rate {Number(Math.Round(spent * 100, 1))}% of the {slo.PeriodText} budget goes every {Durations.Format(tier.LongWindow)} and all of it within {lasts}; slo:period_error_budget_remaining:ratio shows what is left."),
             new("runbook_url", BurnRunbook),
             new("dashboard_url", DashboardUrl(slo)),
         ];
     }
+
+    /// <summary>What the SLO promises, in the terms of its SLI: the threshold or ratio, and the target over the period.</summary>
+    public static string ObjectiveText(SloDefinition slo)
+    {
+        var sli = slo.Sli;
+        var share = slo.TimeSliceWindow is { } slice ? $"of {Durations.Format(slice)} slices" : sli.Kind == SliKind.CounterRatio ? "of events" : "of evaluations";
+        var good = sli.Kind switch
+        {
+            SliKind.Threshold => $"{sli.Value!.Text} {sli.Op!.Value.Comparison()} {Number(sli.Threshold!.Value)}",
+            SliKind.GaugeRatio => $"{(sli.Good is not null ? $"{sli.Good.Text} / {sli.Total!.Text}" : $"1 - {sli.Bad!.Text} / {sli.Total!.Text}")} >= {Percent(slo.TimeSliceTarget!.Value)}",
+            _ => $"{(sli.Good is not null ? sli.Good.Text : $"not {sli.Bad!.Text}")} of {sli.Total!.Text}",
+        };
+        return sli.Kind == SliKind.CounterRatio
+            ? $"{Percent(slo.Target)} {share} good ({good}) over {slo.PeriodText}"
+            : $"{good} in {Percent(slo.Target)} {share} over {slo.PeriodText}";
+    }
+
+    /// <summary>A ratio as the percentage Prometheus' humanizePercentage prints: Go's %.4g of ratio x 100, then %.</summary>
+    public static string Percent(decimal ratio)
+    {
+        var percent = ratio * 100;
+        if (percent == 0)
+        {
+            return "0%";
+        }
+
+        var digits = 4 - 1 - (int)Math.Floor(Math.Log10((double)Math.Abs(percent)));
+        var rounded = digits >= 0 ? Math.Round(percent, Math.Min(digits, 28), MidpointRounding.ToEven) : Math.Round(percent / Pow10(-digits), MidpointRounding.ToEven) * Pow10(-digits);
+        return $"{Number(rounded)}%";
+    }
+
+    private static decimal Pow10(int exponent) => Enumerable.Repeat(10m, exponent).Aggregate(1m, (a, b) => a * b);
 
     public static IReadOnlyList<KeyValuePair<string, string>> StaleAnnotations(SloDefinition slo) =>
     [

@@ -353,9 +353,12 @@ public sealed class TestWriter(ServedSeries served)
         b.Append($"    interval: {Durations.Format(step)}\n    input_series:\n");
         WriteSeries(b, slo, bad, bad.Length);
         b.Append("    alert_rule_test:\n");
+        var simulator = new BurnSimulator(slo, [], step, bad);
         foreach (var (k, firing) in checks)
         {
-            WriteBurnCheck(b, slo, step * k, firing);
+            WriteBurnCheck(b, slo, step * k, firing, tier => simulator.ErrorRatio(tier.ShortWindow, k) is { } ratio
+                ? RuleWriter.Percent(ratio)
+                : throw new InvalidOperationException($"SLO {slo.Name}: the {tier.Name} tier's short window has a slice exactly on its target at a check"));
         }
 
         b.Append("    promql_expr_test:\n");
@@ -468,7 +471,8 @@ public sealed class TestWriter(ServedSeries served)
         return string.Join(' ', parts);
     }
 
-    private void WriteBurnCheck(StringBuilder b, SloDefinition slo, TimeSpan at, IReadOnlyList<BurnTier> firing)
+    /// <summary>An alert_rule_test of the burn alert at an instant; <paramref name="measured"/> gives the value each firing tier's alert shows (its short window's error ratio, as promtool renders it).</summary>
+    private void WriteBurnCheck(StringBuilder b, SloDefinition slo, TimeSpan at, IReadOnlyList<BurnTier> firing, Func<BurnTier, string>? measured = null)
     {
         b.Append($"      - eval_time: {Durations.Format(at)}\n        alertname: {RuleWriter.BurnAlert}\n");
         if (firing.Count == 0)
@@ -480,7 +484,8 @@ public sealed class TestWriter(ServedSeries served)
         b.Append("        exp_alerts:\n");
         foreach (var tier in firing)
         {
-            WriteAlert(b, [.. RuleWriter.BurnLabels(slo, tier), .. RuleWriter.IdLabels(slo)], RuleWriter.BurnAnnotations(slo, tier));
+            WriteAlert(b, [.. RuleWriter.BurnLabels(slo, tier), .. RuleWriter.IdLabels(slo)], RuleWriter.BurnAnnotations(slo, tier,
+                measured?.Invoke(tier) ?? throw new InvalidOperationException($"SLO {slo.Name}: a firing check without the value its alert shows")));
         }
     }
 

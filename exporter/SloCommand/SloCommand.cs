@@ -63,7 +63,9 @@ internal static class SloCommand
                 return Help.ConfigurationErrors(errors);
             }
         }
-        foreach (var warning in result.Diagnostics.Warnings)
+        var alertmanager = Path.Combine(Path.GetDirectoryName(input) ?? "", TeamRoutes.FileName);
+        var unrouted = TeamRoutes.Warnings(result.Slos.Select(s => s.Slo), Path.Combine(baseDirectory, alertmanager), alertmanager);
+        foreach (var warning in result.Diagnostics.Warnings.Concat(unrouted))
         {
             error.WriteLine($"warning: {warning}");
         }

@@ -61,6 +61,14 @@ public sealed partial class AlertStack : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>
+    /// The compose exporter settings with every collector polling at <paramref name="pollInterval"/> (and timing out
+    /// then): a scale-1 demo database needs seconds per poll, more than <see cref="PollInterval"/> allows.
+    /// </summary>
+    public static Dictionary<string, string?> ComposeSettings(TimeSpan pollInterval) =>
+        ComposeSettings(Collectors.SelectMany(c => new[] { $"Collectors:{c}:Interval", $"Collectors:{c}:Timeout" })
+            .ToDictionary(key => key, _ => (string?)pollInterval.ToString()));
+
     public static async Task<AlertStack> StartAsync(string connectionString, IDictionary<string, string?> settings,
         Func<string, string, string>? rewriteRules = null)
     {

@@ -40,13 +40,16 @@ public sealed class AlertmanagerServer : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(2);
 
-    public static async Task<AlertmanagerServer> StartAsync(Uri sink, Peering? cluster = null)
+    /// <param name="sink">Where every receiver posts.</param>
+    /// <param name="configFile">An Alertmanager configuration to derive from instead of the shipped one (a test that edits a copy as the docs say).</param>
+    /// <param name="cluster">Membership of a gossip cluster on loopback; alone when null.</param>
+    public static async Task<AlertmanagerServer> StartAsync(Uri sink, string? configFile = null, Peering? cluster = null)
     {
         var binary = BinaryPath;
         var root = Directory.CreateTempSubdirectory("saas-exporter-alertmanager-").FullName;
         var listen = $"127.0.0.1:{LoopbackPort.Free()}";
         var config = Path.Combine(root, "alertmanager.yml");
-        await File.WriteAllTextAsync(config, TestConfig(sink));
+        await File.WriteAllTextAsync(config, TestConfig(sink, configFile));
 
         var process = Process.Start(new ProcessStartInfo(binary,
         [
@@ -116,11 +119,11 @@ public sealed class AlertmanagerServer : IAsyncDisposable
     }
 
     /// <summary>The shipped configuration with the test's receivers, no business-hours hold and one-second grouping.</summary>
-    public static string TestConfig(Uri sink)
+    public static string TestConfig(Uri sink, string? configFile = null)
     {
         var directory = Repository.PathOf("prometheus");
         var yaml = new YamlStream();
-        using (var reader = new StreamReader(Path.Combine(directory, "alertmanager.yml")))
+        using (var reader = new StreamReader(configFile ?? Path.Combine(directory, "alertmanager.yml")))
         {
             yaml.Load(reader);
         }

@@ -52,8 +52,8 @@ public sealed class HaStack : IAsyncDisposable
             stack._sink = await WebhookSink.StartAsync();
             stack._store = await VictoriaMetricsServer.StartStoreAsync(ScrapeInterval);
             var peerPorts = new[] { LoopbackPort.Free(), LoopbackPort.Free() };
-            stack._alertmanagerA = await AlertmanagerServer.StartAsync(stack.Sink.Address, new AlertmanagerServer.Peering(peerPorts[0], [peerPorts[1]]));
-            stack._alertmanagerB = await AlertmanagerServer.StartAsync(stack.Sink.Address, new AlertmanagerServer.Peering(peerPorts[1], [peerPorts[0]]));
+            stack._alertmanagerA = await AlertmanagerServer.StartAsync(stack.Sink.Address, cluster: new AlertmanagerServer.Peering(peerPorts[0], [peerPorts[1]]));
+            stack._alertmanagerB = await AlertmanagerServer.StartAsync(stack.Sink.Address, cluster: new AlertmanagerServer.Peering(peerPorts[1], [peerPorts[0]]));
             var settings = AlertStack.ComposeSettings();
             foreach (var key in settings.Keys.Where(k => k.EndsWith(":Timeout", StringComparison.Ordinal) || k.EndsWith(":Interval", StringComparison.Ordinal)).ToList())
             {

@@ -24,6 +24,15 @@ public sealed class AlertmanagerRoutesTests
         Assert.Equal("product-pager", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => !l.StartsWith("Warning", StringComparison.Ordinal)).Trim());
     }
 
+    [Fact]
+    public async Task PageOfATeamWithoutARoute_IsATicketNeverTheSrePager()
+    {
+        var (exitCode, output) = await Amtool.RunAsync("config", "routes", "test", Config, "severity=page", "team=billing");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("unrouted-tickets", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => !l.StartsWith("Warning", StringComparison.Ordinal)).Trim());
+    }
+
     [Theory]
     [InlineData("oncall-pager", "alertname=SaasExporterDown", "severity=page", "team=sre")]
     [InlineData("product-pager", "alertname=ActivationBurn", "severity=page", "team=product", "slo=activation-rate")]
@@ -40,6 +49,9 @@ public sealed class AlertmanagerRoutesTests
     [InlineData("sre-tickets", "alertname=SLOErrorBudgetBurn", "severity=ticket", "team=sre", "slo=exporter-poll-success")]
     [InlineData("sre-tickets", "alertname=Unlabelled")]
     [InlineData("sre-tickets", "alertname=SomeTicket", "severity=ticket")]
+    [InlineData("unrouted-tickets", "alertname=SLOErrorBudgetBurn", "severity=page", "team=billing", "slo=invoice-poll-success", "burn_tier=page")]
+    [InlineData("unrouted-tickets", "alertname=SLOErrorBudgetBurn", "severity=ticket", "team=billing", "slo=invoice-poll-success", "burn_tier=slow")]
+    [InlineData("unrouted-tickets", "alertname=SomePage", "severity=page", "team=growth")]
     public async Task Route_SendsLabelsToTheExpectedReceiver(string receiver, params string[] labels)
     {
         var (exitCode, output) = await Amtool.RunAsync(["config", "routes", "test", Config, $"--verify.receivers={receiver}", .. labels]);

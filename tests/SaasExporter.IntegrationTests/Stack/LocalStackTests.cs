@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SaasExporter.IntegrationTests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +12,7 @@ namespace SaasExporter.IntegrationTests.Stack;
 /// tests/local-stack, the stack without Docker from Debian packages: it comes up on loopback with the project's own
 /// files (every scrape target up, every rule loaded, alerts reaching Alertmanager), and goes down leaving nothing behind.
 /// </summary>
-public sealed class LocalStackTests
+public sealed partial class LocalStackTests
 {
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string command, Dictionary<string, string> environment)
@@ -79,6 +80,17 @@ public sealed class LocalStackTests
             }
 
             Assert.Equal(["alertmanager", "prometheus", "saas-exporter"], jobs);
+            // Every URL status prints answers (Debian's Prometheus under /classic/), and so does the amtool command it prints.
+            using var page = new HttpClient();
+            foreach (var url in StatusUrl().Matches(upOutput).Select(m => m.Value).Distinct())
+            {
+                using var response = await page.GetAsync(new Uri(url));
+                Assert.True(response.IsSuccessStatusCode, $"{url} answers {(int)response.StatusCode}");
+            }
+
+            var amtool = upOutput.Split('\n').Single(l => l.StartsWith("alertmanager  amtool ", StringComparison.Ordinal))["alertmanager  amtool ".Length..];
+            var (amtoolCode, amtoolOutput) = await Amtool.RunAsync(amtool.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            Assert.True(amtoolCode == 0, amtoolOutput);
             // The demo data breaks the contract on purpose, so SaasExporterRowsRejected reaches Alertmanager.
             Assert.True(alerts > 0, "no alert reached Alertmanager");
             var rules = await QueryAsync(prometheus, "api/v1/rules");
@@ -113,4 +125,7 @@ public sealed class LocalStackTests
                 var groups = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["groups"];
                 return groups.Children.Sum(g => ((YamlSequenceNode)((YamlMappingNode)g)["rules"]).Children.Count);
             });
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/[^\s)]*")]
+    private static partial Regex StatusUrl();
 }

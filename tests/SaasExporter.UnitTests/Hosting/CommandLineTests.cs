@@ -18,4 +18,20 @@ public sealed class CommandLineTests
         Assert.Equal(command, parsed.Command);
         Assert.Equal(rest, parsed.Arguments.Count);
     }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, new string[0])]
+    [InlineData(new[] { "-h" }, new string[0])]
+    [InlineData(new[] { "--Listen=127.0.0.1:1", "--help" }, new string[0])]
+    [InlineData(new[] { "help" }, new string[0])]
+    [InlineData(new[] { "help", "check" }, new[] { "check" })]
+    [InlineData(new[] { "check", "--help" }, new[] { "check" })]
+    [InlineData(new[] { "demo", "seed", "-h" }, new[] { "demo" })]
+    public void Parse_HelpFlagAnywhere_IsTheHelpCommandOnWhatItFollows(string[] args, string[] topic)
+    {
+        var parsed = CommandLine.Parse(args);
+
+        Assert.Equal("help", parsed.Command);
+        Assert.Equal(topic, parsed.Arguments);
+    }
 }
