@@ -28,7 +28,14 @@ public sealed class EventMetricsOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan RebuildInterval { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Statement timeout of the first load and of each rebuild (they read the whole history once).</summary>
+    /// <summary>Statement timeout of each chunk of the first load and of each rebuild (docs/operations.md).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "02:00:00")]
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Span of event time one statement of a full load reads (docs/operations.md "Index first load and warm restarts"):
+    /// the history is read oldest first in chunks of this span, and a failed load resumes after the last finished chunk.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "366.00:00:00")]
+    public TimeSpan LoadChunkSpan { get; set; } = TimeSpan.FromDays(7);
 }
