@@ -38,4 +38,14 @@ public sealed class EventMetricsOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "366.00:00:00")]
     public TimeSpan LoadChunkSpan { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Optional file on local disk holding a snapshot of the index, so that a restart loads it and reads only the
+    /// events after its watermark (docs/operations.md "Index first load and warm restarts"). Unset: no snapshot.
+    /// </summary>
+    public string? SnapshotPath { get; set; }
+
+    /// <summary>Wall-clock time between two snapshot writes (one is also written after every full load).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -38,14 +38,18 @@ internal sealed class ActivityIndexStore(
     private IndexLoad? _load;
     private long _attemptStarted;
     private int _attemptFirstChunk;
+    private bool _snapshotTried;
+    private SnapshotHeader? _snapshotHeader;
+    private DateTimeOffset _lastSnapshot;
 
     private ExporterOptions Options => options.Value;
 
     /// <summary>
     /// Longest a poll waits for a running first load before it fails with the load's progress (by default until the
     /// load ends or the poll times out). The serving exporter bounds it: a poll holds one of the few poll slots while it
-    /// waits, so during a long load the collectors that do not read the index would wait behind the event families;
-    /// the scheduler polls a failed collector again soon.
+    /// waits, so during a long load the collectors that do not read the index would wait behind the event families.
+    /// After each wait the poll keeps waiting only while the load is estimated to end within three more; otherwise it
+    /// fails with the load's progress and the scheduler polls it again 30 s later.
     /// </summary>
     public TimeSpan LoadWait { get; set; } = Timeout.InfiniteTimeSpan;
 
@@ -65,7 +69,8 @@ internal sealed class ActivityIndexStore(
                 throw new OperationCanceledException("the activity index is still loading; the collector serves once it is loaded", cancellationToken);
             }
 
-            if (!pending.IsCompleted)
+            // A load estimated to end soon is waited for (a failed poll comes back only 30 s later); a long one is not.
+            if (!pending.IsCompleted && !(Status.Remaining is { } left && left <= LoadWait * 3))
             {
                 throw new IndexLoadingException(Status);
             }
@@ -92,6 +97,11 @@ internal sealed class ActivityIndexStore(
             }
 
             await IndexLoader.CatchUpAsync(db, index, now, Options, cancellationToken);
+            if (time.GetUtcNow() - _lastSnapshot >= Options.EventMetrics.SnapshotInterval)
+            {
+                WriteSnapshot(index);
+            }
+
             self.IndexUsers.Set(index.Count);
             self.IndexBytes.Set(index.Bytes);
             var today = await IndexLoader.TodayAsync(db, now, Options.ReportingTimeZone, cancellationToken);
@@ -177,7 +187,7 @@ internal sealed class ActivityIndexStore(
     private void Install(ActivityIndex index)
     {
         _current = index;
-        _nextBuild = time.GetUtcNow() + Options.EventMetrics.RebuildInterval;
+        _nextBuild = index.BuiltAt + Options.EventMetrics.RebuildInterval;
         self.IndexUsers.Set(index.Count);
         self.IndexBytes.Set(index.Bytes);
     }
@@ -188,6 +198,7 @@ internal sealed class ActivityIndexStore(
         try
         {
             var index = await LoadInChunksAsync(now, cancellationToken);
+            WriteSnapshot(index);
             Log.IndexLoaded(logger, index.Count, index.Bytes / 1_048_576.0, time.GetElapsedTime(started).TotalSeconds);
             return index;
         }
@@ -206,6 +217,12 @@ internal sealed class ActivityIndexStore(
     {
         var timeout = Options.EventMetrics.LoadTimeout;
         var load = _load is { } unfinished && !unfinished.IsComplete && unfinished.Now <= now ? unfinished : null;
+        if (load is null && !_snapshotTried && Options.EventMetrics.SnapshotPath is { } path)
+        {
+            _snapshotTried = true;
+            load = await WarmStartAsync(path, now, cancellationToken);
+        }
+
         if (load is null)
         {
             load = await runner.RunAsync(timeout, (db, ct) => IndexLoader.PlanAsync(db, now, Options, families, ct), cancellationToken);
@@ -233,7 +250,65 @@ internal sealed class ActivityIndexStore(
                 time.GetElapsedTime(chunkStarted).TotalSeconds, load.Ratio * 100, Status.Remaining?.TotalSeconds ?? 0);
         }
 
+        load.Index.Watermark = load.Now;
+        if (load.Index.BuiltAt == default)
+        {
+            load.Index.BuiltAt = time.GetUtcNow();
+        }
+
         return load.Index;
+    }
+
+    /// <summary>
+    /// The snapshot as a load whose chunks are the events after its watermark minus the lateness allowance, or null
+    /// (one log line saying why) when there is none this database and configuration can use.
+    /// </summary>
+    private async Task<IndexLoad?> WarmStartAsync(string path, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var identity = await runner.RunAsync(Options.EventMetrics.LoadTimeout, DatabaseIdentity.ReadAsync, cancellationToken);
+            _snapshotHeader = new SnapshotHeader(identity, IndexShape.Of(Options, families), default);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            IndexLog.SnapshotIdentityFailed(logger, e.Message);
+            return null;
+        }
+
+        var (index, header, rejected) = IndexSnapshotFile.TryRead(path, _snapshotHeader, now);
+        if (index is null)
+        {
+            IndexLog.SnapshotIgnored(logger, path, rejected!);
+            return null;
+        }
+
+        index.BuiltAt = header!.BuiltAt;
+        var chunks = LoadChunk.Plan(null, index.Watermark - Options.EventMetrics.Lateness, now, Options.EventMetrics.LoadChunkSpan);
+        IndexLog.SnapshotLoaded(logger, path, index.Count, index.Watermark, chunks.Count);
+        return new IndexLoad(index, chunks, now);
+    }
+
+    /// <summary>Writes the snapshot when one is configured; a failure is logged and the next interval tries again.</summary>
+    private void WriteSnapshot(ActivityIndex index)
+    {
+        if (Options.EventMetrics.SnapshotPath is not { } path || _snapshotHeader is not { } identified)
+        {
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        try
+        {
+            var bytes = IndexSnapshotFile.Write(path, identified with { BuiltAt = index.BuiltAt }, index);
+            IndexLog.SnapshotWritten(logger, path, bytes, index.Count, index.Watermark, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            IndexLog.SnapshotWriteFailed(logger, path, e.Message);
+        }
+
+        _lastSnapshot = time.GetUtcNow();
     }
 
     public void Dispose()

@@ -2,9 +2,10 @@ namespace SaasExporter.Incremental;
 
 /// <summary>
 /// A full load in progress: the index being filled and its chunks, oldest first. <see cref="Completed"/> chunks are in
-/// the index; a failed load is resumed from there, so no finished chunk is read again.
+/// the index; a failed load is resumed from there, so no finished chunk is read again. A warm start is a load too: an
+/// index read from a snapshot, and the chunks after its watermark.
 /// </summary>
-internal sealed class IndexLoad(ActivityIndex index, IReadOnlyList<LoadChunk> chunks)
+internal sealed class IndexLoad(ActivityIndex index, IReadOnlyList<LoadChunk> chunks, DateTimeOffset now)
 {
     private int _completed;
 
@@ -13,7 +14,7 @@ internal sealed class IndexLoad(ActivityIndex index, IReadOnlyList<LoadChunk> ch
     public IReadOnlyList<LoadChunk> Chunks { get; } = chunks;
 
     /// <summary>The instant the load is as of: its events are those up to here, and it becomes the index's watermark.</summary>
-    public DateTimeOffset Now => Index.Watermark;
+    public DateTimeOffset Now { get; } = now;
 
     public int Completed => Volatile.Read(ref _completed);
 

@@ -58,7 +58,7 @@ internal static class IndexLoader
         await db.StreamAsync(OldestSql, new { now }, row => oldest = row.IsDBNull(0) ? null : new DateTimeOffset(row.GetDateTime(0).Ticks, TimeSpan.Zero), cancellationToken);
         var index = new ActivityIndex(options.Platforms!.Length, options.Features!.Length, ResurrectionDefinition.DormancyWindow.Length, today, now);
         var chunks = LoadChunk.Plan(oldest, now - DetailedHistory(options, families), now, options.EventMetrics.LoadChunkSpan);
-        return new IndexLoad(index, chunks);
+        return new IndexLoad(index, chunks, now);
     }
 
     /// <summary>Reads one chunk of a full load into the index; returns the rows read.</summary>

@@ -13,4 +13,19 @@ internal static partial class IndexLog
 
     [LoggerMessage(32, LogLevel.Information, "Activity index load planned as of {Now:O}: {Chunks} chunks of at most {Span}")]
     public static partial void LoadPlanned(ILogger logger, DateTimeOffset now, int chunks, TimeSpan span);
+
+    [LoggerMessage(33, LogLevel.Information, "Activity index snapshot {Path} loaded: {Users} users as of {Watermark:O}; reading the events after it in {Chunks} chunks")]
+    public static partial void SnapshotLoaded(ILogger logger, string path, int users, DateTimeOffset watermark, int chunks);
+
+    [LoggerMessage(34, LogLevel.Information, "Activity index snapshot {Path} ignored, loading in full: {Reason}")]
+    public static partial void SnapshotIgnored(ILogger logger, string path, string reason);
+
+    [LoggerMessage(35, LogLevel.Information, "Activity index snapshot written to {Path}: {Bytes} bytes, {Users} users as of {Watermark:O}, in {Milliseconds:F0} ms")]
+    public static partial void SnapshotWritten(ILogger logger, string path, long bytes, int users, DateTimeOffset watermark, double milliseconds);
+
+    [LoggerMessage(36, LogLevel.Warning, "Activity index snapshot could not be written to {Path}: {Error}")]
+    public static partial void SnapshotWriteFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(37, LogLevel.Warning, "Activity index snapshots are off: the database could not be identified: {Error}")]
+    public static partial void SnapshotIdentityFailed(ILogger logger, string error);
 }
