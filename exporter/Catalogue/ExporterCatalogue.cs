@@ -168,6 +168,7 @@ public sealed class ExporterCatalogue
         {
             series.Add(new("saas_exporter_index_users", "saas_exporter_index_users", "gauge", self, "Users held by the incremental activity index.", []));
             series.Add(new("saas_exporter_index_bytes", "saas_exporter_index_bytes", "gauge", self, "Estimated managed memory held by the incremental activity index.", []));
+            series.Add(new("saas_exporter_index_load_progress_ratio", "saas_exporter_index_load_progress_ratio", "gauge", self, "Fraction of the chunks of the running or last full load of the activity index that are read.", []));
         }
 
         if (basicAuthentication)

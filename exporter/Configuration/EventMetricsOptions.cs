@@ -28,7 +28,24 @@ public sealed class EventMetricsOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan RebuildInterval { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Statement timeout of the first load and of each rebuild (they read the whole history once).</summary>
+    /// <summary>Statement timeout of each chunk of the first load and of each rebuild (docs/operations.md).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "02:00:00")]
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Span of event time one statement of a full load reads (docs/operations.md "Index first load and warm restarts"):
+    /// the history is read oldest first in chunks of this span, and a failed load resumes after the last finished chunk.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "366.00:00:00")]
+    public TimeSpan LoadChunkSpan { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Optional file on local disk holding a snapshot of the index, so that a restart loads it and reads only the
+    /// events after its watermark (docs/operations.md "Index first load and warm restarts"). Unset: no snapshot.
+    /// </summary>
+    public string? SnapshotPath { get; set; }
+
+    /// <summary>Wall-clock time between two snapshot writes (one is also written after every full load).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(15);
 }

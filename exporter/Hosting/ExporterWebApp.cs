@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Incremental;
 using SaasExporter.Logging;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
@@ -37,6 +38,11 @@ public static class ExporterWebApp
         builder.Services.AddBasicAuthentication(settings.Web);
 
         var app = builder.Build();
+        if (app.Services.GetService<ActivityIndexStore>() is { } index)
+        {
+            index.LoadWait = ActivityIndexStore.ServeLoadWait;
+        }
+
         app.Use(OnlyReadMetrics);
         app.UseBasicAuthentication(settings.Web);
         app.Use(BufferMetricsUnderPublishGate);
@@ -48,8 +54,8 @@ public static class ExporterWebApp
                 "not ready: waiting for the first successful poll of " +
                 string.Join(", ", board.All.Where(s => s.Enabled && s.LastSuccess is null).Select(s => s.Collector)) + "\n",
                 statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/", (CollectorStatusBoard board, IOptions<ExporterOptions> options) =>
-            Results.Content(LandingPage.Render(board.All, options.Value), "text/html; charset=utf-8"));
+        app.MapGet("/", (CollectorStatusBoard board, IOptions<ExporterOptions> options, IServiceProvider services) =>
+            Results.Content(LandingPage.Render(board.All, options.Value, services.GetService<ActivityIndexStore>()?.Status), "text/html; charset=utf-8"));
 
         app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref started, true));
         app.Lifetime.ApplicationStarted.Register(() => Log.Serving(

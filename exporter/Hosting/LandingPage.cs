@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
 using SaasExporter.Configuration;
+using SaasExporter.Incremental;
 using SaasExporter.Polling;
 using SaasExporter.Publishing;
 
@@ -20,7 +21,7 @@ internal static partial class LandingPage
         .GroupBy(f => (string)f.GetRawConstantValue()!, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => CamelBoundary().Replace(g.First().Name, "_$1").ToLowerInvariant(), StringComparer.Ordinal);
 
-    public static string Render(IReadOnlyList<CollectorStatus> statuses, ExporterOptions options)
+    public static string Render(IReadOnlyList<CollectorStatus> statuses, ExporterOptions options, IndexLoadStatus? index = null)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -45,8 +46,26 @@ internal static partial class LandingPage
                 """);
         }
 
-        html.Append("</table></body></html>\n");
+        html.Append("</table>\n");
+        AppendIndex(html, index);
+        html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    /// <summary>The activity index (EventMetrics:Source = incremental): serving, and how far a running load is.</summary>
+    private static void AppendIndex(StringBuilder html, IndexLoadStatus? index)
+    {
+        if (index is null)
+        {
+            return;
+        }
+
+        var state = index.Serving ? $"serving {index.Users} users" : "not loaded yet";
+        var load = index.Loading
+            ? $"; {(index.Serving ? "rebuild" : "first load")} {index.Ratio * 100:F0}% done ({index.Completed} of {index.Chunks} chunks), " +
+              (index.Remaining is { } left ? $"about {Math.Ceiling(left.TotalSeconds):F0} s left" : "estimate after the first chunk")
+            : "";
+        html.Append(CultureInfo.InvariantCulture, $"<p id=\"index\">Activity index: {state}{load}.</p>\n");
     }
 
     /// <summary>

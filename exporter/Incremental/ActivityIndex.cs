@@ -7,7 +7,7 @@ namespace SaasExporter.Incremental;
 /// and feature, and a bitmap of active calendar days (reporting time zone). Instants are UTC ticks. Every update is a
 /// max, a min or a set bit, so reading the same event twice changes nothing. Not thread-safe: the store serialises access.
 /// </summary>
-internal sealed class ActivityIndex
+internal sealed partial class ActivityIndex
 {
     /// <summary>Days kept in the bitmap: more than the 84 days retention reads back, plus room before a shift.</summary>
     public const int DayWords = 4;
@@ -45,6 +45,9 @@ internal sealed class ActivityIndex
     public DateTimeOffset Watermark { get; set; }
 
     public int Count { get; private set; }
+
+    /// <summary>Wall-clock time the full load behind this index finished (kept by a snapshot across restarts).</summary>
+    public DateTimeOffset BuiltAt { get; set; }
 
     /// <summary>
     /// Managed memory held by the per-user arrays and the id map at their allocated capacity (saas_exporter_index_bytes):

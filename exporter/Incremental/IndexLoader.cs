@@ -7,17 +7,21 @@ using SaasExporter.Events.Resurrection;
 namespace SaasExporter.Incremental;
 
 /// <summary>
-/// Fills an <see cref="ActivityIndex"/> from the events relation: a first load (per-user first and last instant of the
-/// old history, then the recent history grouped by user, day, platform and feature), and catch-up reads of the same
-/// grouped shape for the rows after the watermark minus the lateness allowance. Internal users and accounts are not
-/// filtered here: their flags can change, so collectors apply them at every poll. Events after @now are never read.
+/// Fills an <see cref="ActivityIndex"/> from the events relation. A full load is planned in one statement (today and the
+/// oldest event) and then read oldest first in chunks of event time (<see cref="LoadChunk"/>), each its own statement:
+/// per-user first and last instant of the old history, then the recent history grouped by user, day, platform and
+/// feature. Catch-up reads have the grouped shape for the rows after the watermark minus the lateness allowance.
+/// Internal users and accounts are not filtered here: their flags can change, so collectors apply them at every poll.
+/// Events after @now are never read. Every bound is a parameter.
 /// </summary>
 internal static class IndexLoader
 {
+    internal const string OldestSql = "SELECT min(occurred_at) FROM events WHERE occurred_at <= @now";
+
     private const string OldHistorySql = """
         SELECT user_id, min(occurred_at) AS earliest, max(occurred_at) AS latest
         FROM events
-        WHERE occurred_at <= @cutoff AND name <> ALL(@excluded)
+        WHERE occurred_at > @after AND occurred_at <= @until AND name <> ALL(@excluded)
         GROUP BY user_id
         """;
 
@@ -45,16 +49,33 @@ internal static class IndexLoader
     public static TimeSpan DetailedHistory(ExporterOptions options, IEnumerable<EventFamily> families) =>
         families.Select(f => f.IndexHistory(options)).Max() + TimeSpan.FromDays(1);
 
-    public static async Task<ActivityIndex> LoadAsync(
+    /// <summary>An empty index as of <paramref name="now"/> and the chunks that fill it, oldest first.</summary>
+    public static async Task<IndexLoad> PlanAsync(
         IDbSession db, DateTimeOffset now, ExporterOptions options, IEnumerable<EventFamily> families, CancellationToken cancellationToken)
     {
         var today = await TodayAsync(db, now, options.ReportingTimeZone, cancellationToken);
+        DateTimeOffset? oldest = null;
+        await db.StreamAsync(OldestSql, new { now }, row => oldest = row.IsDBNull(0) ? null : new DateTimeOffset(row.GetDateTime(0).Ticks, TimeSpan.Zero), cancellationToken);
         var index = new ActivityIndex(options.Platforms!.Length, options.Features!.Length, ResurrectionDefinition.DormancyWindow.Length, today, now);
-        var cutoff = now - DetailedHistory(options, families);
-        await db.StreamAsync(OldHistorySql, new { cutoff, excluded = options.ExcludedEvents }, row =>
-            index.Add(row.GetInt64(0), Ticks(row, 1), Ticks(row, 2), null, -1, -1), cancellationToken);
-        await ReadRecentAsync(db, index, cutoff, now, options, cancellationToken);
-        return index;
+        var chunks = LoadChunk.Plan(oldest, now - DetailedHistory(options, families), now, options.EventMetrics.LoadChunkSpan);
+        return new IndexLoad(index, chunks, now);
+    }
+
+    /// <summary>Reads one chunk of a full load into the index; returns the rows read.</summary>
+    public static async Task<long> ReadChunkAsync(IDbSession db, ActivityIndex index, LoadChunk chunk, ExporterOptions options, CancellationToken cancellationToken)
+    {
+        if (chunk.Detailed)
+        {
+            return await ReadRecentAsync(db, index, chunk.After, chunk.Until, options, cancellationToken);
+        }
+
+        var rows = 0L;
+        await db.StreamAsync(OldHistorySql, new { after = chunk.After, until = chunk.Until, excluded = options.ExcludedEvents }, row =>
+        {
+            index.Add(row.GetInt64(0), Ticks(row, 1), Ticks(row, 2), null, -1, -1);
+            rows++;
+        }, cancellationToken);
+        return rows;
     }
 
     /// <summary>Reads the events in (watermark - lateness, now] into the index and moves the watermark to now.</summary>
@@ -64,8 +85,11 @@ internal static class IndexLoader
         index.Watermark = now;
     }
 
-    private static Task ReadRecentAsync(IDbSession db, ActivityIndex index, DateTimeOffset after, DateTimeOffset now, ExporterOptions options, CancellationToken cancellationToken) =>
-        db.StreamAsync(RecentSql, new
+    private static async Task<long> ReadRecentAsync(
+        IDbSession db, ActivityIndex index, DateTimeOffset after, DateTimeOffset now, ExporterOptions options, CancellationToken cancellationToken)
+    {
+        var rows = 0L;
+        await db.StreamAsync(RecentSql, new
         {
             after,
             now,
@@ -73,7 +97,13 @@ internal static class IndexLoader
             excluded = options.ExcludedEvents,
             platforms = options.Platforms,
             features = options.Features,
-        }, row => index.Add(row.GetInt64(0), Ticks(row, 4), Ticks(row, 5), row.GetInt32(1), row.GetInt32(2), row.GetInt32(3)), cancellationToken);
+        }, row =>
+        {
+            index.Add(row.GetInt64(0), Ticks(row, 4), Ticks(row, 5), row.GetInt32(1), row.GetInt32(2), row.GetInt32(3));
+            rows++;
+        }, cancellationToken);
+        return rows;
+    }
 
     private static long Ticks(IDataRecord row, int ordinal) => row.GetDateTime(ordinal).Ticks;
 }

@@ -41,6 +41,9 @@ public sealed class SelfMetrics
             "Users held by the incremental activity index (EventMetrics:Source = incremental).", new GaugeConfiguration { SuppressInitialValue = true });
         IndexBytes = factory.CreateGauge("saas_exporter_index_bytes",
             "Estimated managed memory held by the incremental activity index.", new GaugeConfiguration { SuppressInitialValue = true });
+        IndexLoadProgress = factory.CreateGauge("saas_exporter_index_load_progress_ratio",
+            "Fraction of the chunks of the running or last full load of the activity index that are read (1 when complete).",
+            new GaugeConfiguration { SuppressInitialValue = true });
         var build = factory.CreateGauge("saas_exporter_build_info", "Build information; always 1.", ["version"]);
         build.WithLabels(Version).Set(1);
     }
@@ -73,6 +76,8 @@ public sealed class SelfMetrics
     public Gauge IndexUsers { get; }
 
     public Gauge IndexBytes { get; }
+
+    public Gauge IndexLoadProgress { get; }
 
     /// <summary>Makes a collector's series exist (at 0 runs) before its first poll ends.</summary>
     public void Declare(string collector, bool enabled, TimeSpan interval)

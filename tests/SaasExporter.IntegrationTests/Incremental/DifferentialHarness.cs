@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Prometheus;
@@ -23,7 +24,12 @@ internal sealed class DifferentialHarness : IAsyncDisposable
     private readonly IMetricCollector[] _sql;
     private readonly IMetricCollector[] _indexed;
 
-    public DifferentialHarness(string connectionString, Action<ExporterOptions>? configure = null)
+    /// <summary>
+    /// Both sources over the database; <paramref name="indexRunner"/> wraps the runner the index loads through (a seam
+    /// for failures), <paramref name="logger"/> receives the index's log lines.
+    /// </summary>
+    public DifferentialHarness(
+        string connectionString, Action<ExporterOptions>? configure = null, Func<IQueryRunner, IQueryRunner>? indexRunner = null, ILogger<ActivityIndexStore>? logger = null)
     {
         var options = new ExporterOptions();
         configure?.Invoke(options);
@@ -35,7 +41,7 @@ internal sealed class DifferentialHarness : IAsyncDisposable
         _runner = new QueryRunner(_dataSource, wrapped);
         SelfMetrics = new SelfMetrics(Metrics.NewCustomRegistry());
         var families = RegisteredEventFamilies.All;
-        Store = new ActivityIndexStore(_runner, wrapped, families, SelfMetrics, TimeProvider.System, NullLogger<ActivityIndexStore>.Instance);
+        Store = new ActivityIndexStore(indexRunner?.Invoke(_runner) ?? _runner, wrapped, families, SelfMetrics, TimeProvider.System, logger ?? NullLogger<ActivityIndexStore>.Instance);
         _sql = [.. families.Select(f => f.Sql(options))];
         _indexed = [.. families.Select(f => f.Index(options, Store))];
     }

@@ -52,6 +52,34 @@ public sealed class IncrementalDifferentialTests(PostgresFixture postgres)
         Assert.Superset(new HashSet<string> { "adoption", "engagement", "resurrection", "retention" }, RegisteredEventFamilies.All.Select(f => f.Name).ToHashSet());
     }
 
+    /// <summary>
+    /// A first load in chunks of a day (about 200 of them) or of an odd span whose edges fall anywhere in a day serves
+    /// what the SQL source serves; every chunk is its own statement and session.
+    /// </summary>
+    [Theory]
+    [InlineData(1440)]
+    [InlineData(2017)]
+    public async Task SeededDataset_LoadedInSmallChunks_IndexServesTheSqlValuesPollByPoll(int chunkMinutes)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("chunked");
+        await SeededDatabase.SeedAsync(connectionString, "public", new DemoParameters(0.1, 14, SeedAsOf, 200));
+        await using var harness = new DifferentialHarness(connectionString, o =>
+        {
+            o.ReportingTimeZone = "America/New_York";
+            o.EventMetrics.LoadChunkSpan = TimeSpan.FromMinutes(chunkMinutes);
+        });
+
+        var now = SeedAsOf - TimeSpan.FromDays(12);
+        foreach (var step in Steps.Take(6))
+        {
+            now += step;
+            await harness.AssertSameAsync(now);
+        }
+
+        Assert.Equal(1, harness.SelfMetrics.IndexLoadProgress.Value);
+        Assert.True(harness.Store.Status.Chunks > 100, $"{harness.Store.Status.Chunks} chunks");
+    }
+
     [Fact]
     public async Task LateRows_InsideTheAllowanceArePickedUp_OlderOnesWaitForTheRebuild()
     {
