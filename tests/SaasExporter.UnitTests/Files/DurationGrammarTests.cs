@@ -81,6 +81,23 @@ public sealed class DurationGrammarTests
         Assert.Null(OpenSloPeriod("00:05:00"));
     }
 
+    [Theory]
+    [InlineData("1.00:00:00", 86400)]
+    [InlineData("7.00:00:00", 604800)]
+    [InlineData("00:00:30", 30)]
+    [InlineData("00:00:00.5", 0.5)]
+    public void Settings_TakeDaysHoursMinutesSecondsAsWritten(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Setting(text));
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("1.02:03")]
+    [InlineData("-00:05:00")]
+    [InlineData("00:05")]
+    [InlineData("1:2:3:4")]
+    public void Settings_RefuseWhatOnlyDotNetsOwnParsingWouldTake(string text) =>
+        Assert.Null(Setting(text));
+
     /// <summary>Whether the grammar took the text (a length over the collector bound is another error), and the length when the file is valid.</summary>
     private static (bool Accepted, TimeSpan? Length) CustomInterval(string text)
     {
