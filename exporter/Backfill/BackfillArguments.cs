@@ -1,4 +1,3 @@
-using System.Globalization;
 using SaasExporter.Configuration;
 
 namespace SaasExporter.Backfill;
@@ -50,13 +49,13 @@ internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To,
             return false;
         }
 
-        if (!TryInstant(values["from"], wallClock, out var from))
+        if (!CommandInstant.TryParse(values["from"], wallClock, out var from))
         {
             error = $"--from = '{values["from"]}': not an ISO-8601 instant such as 2026-06-01T00:00:00Z, now or now-180d";
             return false;
         }
 
-        if (!TryInstant(values["to"], wallClock, out var to))
+        if (!CommandInstant.TryParse(values["to"], wallClock, out var to))
         {
             error = $"--to = '{values["to"]}': not an ISO-8601 instant such as 2026-06-30T00:00:00Z, now or now-1d";
             return false;
@@ -85,26 +84,5 @@ internal sealed record BackfillArguments(DateTimeOffset From, DateTimeOffset To,
         var name = arg.TrimStart('-');
         var eq = name.IndexOf('=', StringComparison.Ordinal);
         return eq < 0 ? (name, null) : (name[..eq], name[(eq + 1)..]);
-    }
-
-    private static bool TryInstant(string text, DateTimeOffset wallClock, out DateTimeOffset instant)
-    {
-        instant = default;
-        if (text == "now")
-        {
-            instant = wallClock;
-            return true;
-        }
-
-        if (text.StartsWith("now-", StringComparison.Ordinal))
-        {
-            var ok = Window.TryParse(text["now-".Length..], out var ago);
-            instant = wallClock - ago.Length;
-            return ok;
-        }
-
-        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
-        instant = instant.ToUniversalTime();
-        return parsed;
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using SaasExporter.Configuration;
 
 namespace SaasExporter.Slo;
 
@@ -62,13 +62,13 @@ internal sealed record ReplayArguments(DateTimeOffset From, DateTimeOffset To, s
             return false;
         }
 
-        if (!TryInstant(values["--from"], wallClock, out var from))
+        if (!CommandInstant.TryParse(values["--from"], wallClock, out var from))
         {
             error = $"--from = '{values["--from"]}': not an ISO-8601 instant such as 2026-01-01T00:00:00Z, now or now-90d";
             return false;
         }
 
-        if (!TryInstant(values["--to"], wallClock, out var to))
+        if (!CommandInstant.TryParse(values["--to"], wallClock, out var to))
         {
             error = $"--to = '{values["--to"]}': not an ISO-8601 instant such as 2026-04-01T00:00:00Z, now or now-1d";
             return false;
@@ -104,26 +104,5 @@ internal sealed record ReplayArguments(DateTimeOffset From, DateTimeOffset To, s
         result = new ReplayArguments(from, to, values.GetValueOrDefault("--in", SloCommand.DefaultInput), prometheus, step, json);
         error = "";
         return true;
-    }
-
-    private static bool TryInstant(string text, DateTimeOffset wallClock, out DateTimeOffset instant)
-    {
-        instant = default;
-        if (text == "now")
-        {
-            instant = wallClock;
-            return true;
-        }
-
-        if (text.StartsWith("now-", StringComparison.Ordinal))
-        {
-            var ok = Durations.TryParse(text["now-".Length..], Units, out var ago);
-            instant = wallClock - ago;
-            return ok;
-        }
-
-        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
-        instant = instant.ToUniversalTime();
-        return parsed;
     }
 }

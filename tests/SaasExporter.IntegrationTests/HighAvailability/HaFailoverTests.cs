@@ -25,6 +25,8 @@ public sealed class HaFailoverTests : IAsyncLifetime
     public async Task OnePrometheusAndOneAlertmanagerLost_StoreHasNoGap_AndAPageStillArrivesOnce()
     {
         var stack = _stack!;
+        // Ten seconds of history in the store before the loss, from both replicas.
+        await Task.Delay(TimeSpan.FromSeconds(12));
         var lost = TimeProvider.System.GetUtcNow();
         await stack.Replicas[0].StopAsync();
         await stack.Alertmanagers[0].StopAsync();

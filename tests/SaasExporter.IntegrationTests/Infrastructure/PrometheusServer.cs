@@ -11,14 +11,11 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly string _root;
-    private readonly StringWriter _log = new();
+    private readonly ServerProcess _process;
 
-    private PrometheusServer(Process process, string root, Uri address)
+    private PrometheusServer(ServerProcess process, Uri address)
     {
         _process = process;
-        _root = root;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         Api = new PromQlApi(Client);
@@ -80,6 +77,23 @@ public sealed class PrometheusServer : IAsyncDisposable
             new Dictionary<string, string> { ["PROMETHEUS_REPLICA"] = replica });
     }
 
+    /// <summary>
+    /// Prometheus serving only the TSDB blocks under <paramref name="blocks"/> (promtool's output): it scrapes nothing and
+    /// evaluates no rules (slo replay computes what the rules would).
+    /// </summary>
+    public static async Task<PrometheusServer> StartBlocksOnlyAsync(string blocks)
+    {
+        _ = BinaryPath;
+        var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
+        var data = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
+        foreach (var block in Directory.GetDirectories(blocks))
+        {
+            CopyDirectory(block, Path.Combine(data, Path.GetFileName(block)));
+        }
+
+        return await LaunchAsync(root, $"127.0.0.1:{LoopbackPort.Free()}", "global:\n  evaluation_interval: 5m\n", [], new Dictionary<string, string>());
+    }
+
     private static async Task<PrometheusServer> LaunchAsync(string root, string listen, string configText, IReadOnlyList<string> flags,
         IReadOnlyDictionary<string, string> environment)
     {
@@ -91,28 +105,21 @@ public sealed class PrometheusServer : IAsyncDisposable
             $"--config.file={config}",
             $"--storage.tsdb.path={data}",
             $"--web.listen-address={listen}",
+            // History of any age: time-based retention (15 days by default) counts back from the newest block, so
+            // backfilled blocks older than that would be deleted at start-up.
+            "--storage.tsdb.retention.time=100y",
             "--log.level=warn",
             // An alert that fires before Alertmanager is discovered is sent again only after this delay (1 min by
             // default): the Watchdog, firing at the first evaluation, would miss a test's window.
             "--rules.alert.resend-delay=2s",
             .. flags,
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
+        ]);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start)!;
-        var server = new PrometheusServer(process, root, new Uri($"http://{listen}/"));
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new PrometheusServer(ServerProcess.Start(start, root), new Uri($"http://{listen}/"));
         try
         {
             await server.WaitReadyAsync(TimeSpan.FromSeconds(60));
@@ -127,16 +134,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>What Prometheus logged so far (warnings and errors: rule evaluation failures show up here).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Log;
 
     /// <summary>Polls /-/ready until Prometheus answers 200.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
@@ -217,44 +215,13 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static IReadOnlyList<double> Values(JsonElement data) => PromQlApi.Values(data);
 
     /// <summary>Kills this Prometheus (a replica lost); its directory stays until dispose.</summary>
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => _process.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Directory.Delete(_root, recursive: true);
-        }
+        await _process.DisposeAsync();
     }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_log)
-            {
-                _log.WriteLine(line);
-            }
-        }
-    }
-
 }
 
 /// <summary>A PromQL query that Prometheus rejected (parse or execution error).</summary>

@@ -9,14 +9,11 @@ namespace SaasExporter.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class VictoriaMetricsServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly string _root;
-    private readonly StringWriter _log = new();
+    private readonly ServerProcess _process;
 
-    private VictoriaMetricsServer(Process process, string root, Uri address)
+    private VictoriaMetricsServer(ServerProcess process, Uri address)
     {
         _process = process;
-        _root = root;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         Api = new PromQlApi(Client);
@@ -29,16 +26,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     /// <summary>The Prometheus query API VictoriaMetrics serves (vmalert serves none).</summary>
     public PromQlApi Api { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Log;
 
     private static string Binary(string name) =>
         new[] { Environment.GetEnvironmentVariable("SAAS_EXPORTER_VICTORIA_METRICS_BINDIR") is { } dir ? Path.Combine(dir, name) : null, $"/usr/bin/{name}", $"/usr/local/bin/{name}" }
@@ -105,17 +93,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
 
     private static async Task<VictoriaMetricsServer> LaunchAsync(string name, string root, string listen, IReadOnlyList<string> arguments)
     {
-        var process = Process.Start(new ProcessStartInfo(Binary(name), arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        })!;
-        var server = new VictoriaMetricsServer(process, root, new Uri($"http://{listen}/"));
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new VictoriaMetricsServer(ServerProcess.Start(new ProcessStartInfo(Binary(name), arguments), root), new Uri($"http://{listen}/"));
         try
         {
             await server.WaitHealthyAsync(name);
@@ -158,32 +136,9 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         throw new TimeoutException($"{name} not healthy after 30 s: {Log}");
     }
 
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_log)
-            {
-                _log.WriteLine(line);
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            Directory.Delete(_root, recursive: true);
-        }
+        await _process.DisposeAsync();
     }
 }

@@ -159,7 +159,7 @@ public sealed class SloReplayHistory : IAsyncLifetime
         """;
 
     private string root = "";
-    private SloReplayPrometheus? prometheus;
+    private PrometheusServer? prometheus;
 
     public Uri Prometheus => prometheus!.Address;
 
@@ -202,7 +202,7 @@ public sealed class SloReplayHistory : IAsyncLifetime
         var blocks = Path.Combine(root, "blocks");
         var (exitCode, output) = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", history, blocks], root);
         Assert.True(exitCode == 0, output);
-        prometheus = await SloReplayPrometheus.StartAsync(blocks, Path.Combine(root, "prometheus"));
+        prometheus = await PrometheusServer.StartBlocksOnlyAsync(blocks);
     }
 
     public async Task DisposeAsync()
