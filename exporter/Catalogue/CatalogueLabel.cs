@@ -14,4 +14,15 @@ public sealed record CatalogueLabel(string Name, IReadOnlyList<string>? Values, 
     public static CatalogueLabel Fixed(string name, string source, params IEnumerable<string> values) => new(name, [.. values], source);
 
     public static CatalogueLabel FromData(string name) => new(name, null, "data");
+
+    /// <summary>Values fixed by the code that computes them.</summary>
+    public static CatalogueLabel Code(string name, params IEnumerable<string> values) => Fixed(name, "code", values);
+
+    /// <summary>The labels of the windows configured under <paramref name="key"/>.</summary>
+    public static CatalogueLabel Windows(string name, string key, params IEnumerable<Configuration.Window> windows) =>
+        Fixed(name, $"configuration: {key}", windows.Select(w => w.Label));
+
+    /// <summary>0, 1, ... <paramref name="count"/> - 1 (or from <paramref name="first"/>), as label values.</summary>
+    public static IEnumerable<string> Numbers(int first, int count) =>
+        Enumerable.Range(first, count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -46,7 +46,7 @@ public sealed class ExporterCatalogue
         {
             foreach (var family in collector.Families)
             {
-                var labels = family.LabelNames.Select(l => BuiltInLabelValues.For(family.Name, l, options) ?? new CatalogueLabel(l, null, "unlisted")).ToList();
+                var labels = family.LabelNames.Select(l => collector.LabelValues(family.Name, l, options) ?? new CatalogueLabel(l, null, "unlisted")).ToList();
                 families.AddRange(Series(family.Name, family.Type, collector.Name, family.Help, labels, family.Buckets));
             }
         }

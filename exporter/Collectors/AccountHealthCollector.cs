@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -105,7 +106,10 @@ internal sealed class AccountHealthCollector(IOptions<ExporterOptions> options) 
 
     public static CollectorDescriptor Descriptor { get; } = new("account_health", CollectorSchedule.Every(15, 120),
         Relations: ["accounts", "users", "events", "subscriptions", "tickets", "survey_responses"],
-        Families: [Accounts, Mrr]);
+        Families: [Accounts, Mrr])
+    {
+        LabelValues = (family, label, _) => label == "band" ? CatalogueLabel.Code(label, "green", "yellow", "red") : null,
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

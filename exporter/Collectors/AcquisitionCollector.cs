@@ -1,6 +1,7 @@
 using System.Globalization;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -54,7 +55,10 @@ internal sealed class AcquisitionCollector() : DescribedCollector(Descriptor), I
 
     public static CollectorDescriptor Descriptor { get; } = new("acquisition", CollectorSchedule.Every(15, 120),
         Relations: ["subscriptions", "accounts", "marketing_spend"],
-        Families: [NewCustomers, MarketingSpend]);
+        Families: [NewCustomers, MarketingSpend])
+    {
+        LabelValues = (_, label, _) => label == "window" ? CatalogueLabel.Code(label, "90d") : null,
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

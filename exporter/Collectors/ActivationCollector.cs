@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -64,7 +65,15 @@ internal sealed class ActivationCollector : DescribedCollector, IDescribedCollec
 
     public static CollectorDescriptor Descriptor { get; } = new("activation", CollectorSchedule.Every(5, 60),
         Relations: ["users", "accounts"],
-        Families: [Signups, CohortUsers, ActivatedUsers, OnboardedUsers, TimeToFirstValue]);
+        Families: [Signups, CohortUsers, ActivatedUsers, OnboardedUsers, TimeToFirstValue])
+    {
+        LabelValues = (family, label, o) => (family, label) switch
+        {
+            ("saas_signups", "window") => CatalogueLabel.Windows(label, "SignupWindows", o.SignupWindows),
+            ("saas_time_to_first_value_seconds", "quantile") => CatalogueLabel.Code(label, Quantiles.MedianP75P90.Select(Quantiles.Label)),
+            _ => null,
+        },
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using SaasExporter.Catalogue;
 using SaasExporter.Configuration;
 
 namespace SaasExporter.Collectors;
@@ -13,4 +14,12 @@ public sealed record CollectorDescriptor(
     string Name,
     CollectorSchedule DefaultSchedule,
     IReadOnlyList<string> Relations,
-    IReadOnlyList<MetricFamily> Families);
+    IReadOnlyList<MetricFamily> Families)
+{
+    /// <summary>
+    /// The values a label of one of <see cref="Families"/> takes under a configuration, from the code or settings that
+    /// bound them (family name, label name, options); null for a label this collector does not bound, which the
+    /// catalogue reports as unlisted (a test requires that none is).
+    /// </summary>
+    public Func<string, string, ExporterOptions, CatalogueLabel?> LabelValues { get; init; } = (_, _, _) => null;
+}

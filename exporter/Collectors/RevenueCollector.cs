@@ -1,6 +1,7 @@
 using System.Globalization;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -143,7 +144,19 @@ internal sealed class RevenueCollector() : DescribedCollector(Descriptor), IDesc
 
     public static CollectorDescriptor Descriptor { get; } = new("revenue", CollectorSchedule.Every(5, 120),
         Relations: ["subscriptions", "accounts"],
-        Families: [Mrr, Customers, MrrWindowStart, CustomersWindowStart, Movement, MovementCustomers, ChurnedCustomers, NrrCohortMrr, TrialsEnded]);
+        Families: [Mrr, Customers, MrrWindowStart, CustomersWindowStart, Movement, MovementCustomers, ChurnedCustomers, NrrCohortMrr, TrialsEnded])
+    {
+        LabelValues = (family, label, _) => (family, label) switch
+        {
+            ("saas_mrr", "plan") or (_, "billing_interval") => CatalogueLabel.FromData(label),
+            ("saas_nrr_cohort_mrr", "kind") => CatalogueLabel.Code(label, "start", "current", "current_capped"),
+            ("saas_nrr_cohort_mrr", "horizon") => CatalogueLabel.Code(label, "365d"),
+            (_, "window") => CatalogueLabel.Code(label, "30d"),
+            (_, "movement") => CatalogueLabel.Code(label, "new", "expansion", "reactivation", "contraction", "churn"),
+            ("saas_trials_ended", "outcome") => CatalogueLabel.Code(label, "converted", "canceled"),
+            _ => null,
+        },
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -58,7 +59,15 @@ internal sealed class SessionCollector : DescribedCollector, IDescribedCollector
 
     public static CollectorDescriptor Descriptor { get; } = new("sessions", CollectorSchedule.Every(5, 120),
         Relations: ["events", "users", "accounts"],
-        Families: [SessionsPerUser, SessionDuration]);
+        Families: [SessionsPerUser, SessionDuration])
+    {
+        LabelValues = (_, label, o) => label switch
+        {
+            "window" => CatalogueLabel.Windows(label, "SessionWindow", o.SessionWindow),
+            "quantile" => CatalogueLabel.Code(label, Quantiles.MedianAndP90.Select(Quantiles.Label)),
+            _ => null,
+        },
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

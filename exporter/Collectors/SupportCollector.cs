@@ -1,5 +1,6 @@
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -52,7 +53,15 @@ internal sealed class SupportCollector() : DescribedCollector(Descriptor), IDesc
 
     public static CollectorDescriptor Descriptor { get; } = new("support", CollectorSchedule.Every(5, 60),
         Relations: ["tickets", "accounts"],
-        Families: [TicketsCreated, TicketsOpen, FirstResponse, Resolution]);
+        Families: [TicketsCreated, TicketsOpen, FirstResponse, Resolution])
+    {
+        LabelValues = (_, label, _) => label switch
+        {
+            "window" => CatalogueLabel.Code(label, "30d"),
+            "quantile" => CatalogueLabel.Code(label, Quantiles.MedianAndP90.Select(Quantiles.Label)),
+            _ => null,
+        },
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

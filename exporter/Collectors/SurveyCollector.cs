@@ -1,6 +1,7 @@
 using System.Globalization;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Collectors;
 
@@ -57,7 +58,16 @@ internal sealed class SurveyCollector() : DescribedCollector(Descriptor), IDescr
 
     public static CollectorDescriptor Descriptor { get; } = new("surveys", CollectorSchedule.Every(15, 60),
         Relations: ["survey_responses", "accounts", "users"],
-        Families: [Responses]);
+        Families: [Responses])
+    {
+        LabelValues = (_, label, _) => label switch
+        {
+            "window" => CatalogueLabel.Code(label, "90d"),
+            "survey" => CatalogueLabel.Code(label, "nps", "csat", "ces"),
+            "bucket" => CatalogueLabel.Code(label, "promoter", "passive", "detractor", "satisfied", "neutral", "unsatisfied", "easy", "difficult"),
+            _ => null,
+        },
+    };
 
     public override async Task<CollectorResult> CollectAsync(DateTimeOffset now, IDbSession db, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Events.Adoption;
 
@@ -19,7 +20,17 @@ internal sealed class AdoptionDefinition(ExporterOptions options) : IEventDefini
         "Active users in the window by number of distinct configured features they used (0, 1, ... 5+).", "features", "window");
 
     public static CollectorDescriptor Descriptor { get; } = new("adoption", CollectorSchedule.Every(5, 120), EventFamily.Relations,
-        [FeatureActiveUsers, FeaturesUsedUsers]);
+        [FeatureActiveUsers, FeaturesUsedUsers])
+    {
+        LabelValues = (family, label, o) => (family, label) switch
+        {
+            ("saas_feature_active_users", "feature") => CatalogueLabel.Fixed(label, "configuration: Features", o.Features!),
+            ("saas_feature_active_users", "window") => CatalogueLabel.Windows(label, "FeatureWindows", o.FeatureWindows),
+            ("saas_features_used_users", "features") => CatalogueLabel.Code(label, BreadthBuckets.Select(b => b.Label)),
+            ("saas_features_used_users", "window") => CatalogueLabel.Windows(label, "FeaturesUsedWindow", o.FeaturesUsedWindow),
+            _ => null,
+        },
+    };
 
     public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
         o => new AdoptionDefinition(o), d => new AdoptionSql(d), (d, store) => new AdoptionIndex(d, store), d => d.History);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Events.Engagement;
 
@@ -27,7 +28,18 @@ internal sealed class EngagementDefinition(ExporterOptions options) : IEventDefi
         "Distinct users with a qualifying event on the platform in the rolling window.", "platform", "window");
 
     public static CollectorDescriptor Descriptor { get; } = new("engagement", CollectorSchedule.Every(1, 30), EventFamily.Relations,
-        [ActiveUsers, ActiveDaysUsers, PowerUsers, PlatformActiveUsers]);
+        [ActiveUsers, ActiveDaysUsers, PowerUsers, PlatformActiveUsers])
+    {
+        LabelValues = (family, label, o) => (family, label) switch
+        {
+            ("saas_active_users", "entity") => CatalogueLabel.Code(label, UserEntity, AccountEntity),
+            ("saas_active_users", "window") => CatalogueLabel.Windows(label, "ActiveWindows", o.ActiveWindows),
+            ("saas_active_days_users", "days") => CatalogueLabel.Code(label, CatalogueLabel.Numbers(1, L30Days)),
+            ("saas_platform_active_users", "platform") => CatalogueLabel.Fixed(label, "configuration: Platforms", o.Platforms!),
+            ("saas_platform_active_users", "window") => CatalogueLabel.Windows(label, "PlatformWindow", o.PlatformWindow),
+            _ => null,
+        },
+    };
 
     public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
         o => new EngagementDefinition(o), d => new EngagementSql(d), (d, store) => new EngagementIndex(d, store), d => d.History);

@@ -1,5 +1,6 @@
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Events.Resurrection;
 
@@ -18,7 +19,10 @@ internal sealed class ResurrectionDefinition(ExporterOptions options) : IEventDe
         "Of the users dormant at the window start, those with a qualifying event in (now-W, now].", "window");
 
     public static CollectorDescriptor Descriptor { get; } = new("resurrection", CollectorSchedule.Every(15, 300), EventFamily.Relations,
-        [DormantUsers, ResurrectedUsers]);
+        [DormantUsers, ResurrectedUsers])
+    {
+        LabelValues = (_, label, _) => label == "window" ? CatalogueLabel.Code(label, DormancyWindow.Label) : null,
+    };
 
     /// <summary>
     /// The index keeps per user the latest gap longer than W between consecutive events, and needs the events of the

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SaasExporter.Collectors;
 using SaasExporter.Configuration;
+using SaasExporter.Catalogue;
 
 namespace SaasExporter.Events.Retention;
 
@@ -45,7 +46,17 @@ internal sealed class RetentionDefinition(ExporterOptions options) : IEventDefin
         "Users of the ISO-week signup cohort with a qualifying event in the week that many weeks later; only ended weeks.", "cohort", "week");
 
     public static CollectorDescriptor Descriptor { get; } = new("retention", CollectorSchedule.Every(15, 300), EventFamily.Relations,
-        [RetentionCohortUsers, RetentionRetainedUsers, CohortUsers, CohortRetainedUsers]);
+        [RetentionCohortUsers, RetentionRetainedUsers, CohortUsers, CohortRetainedUsers])
+    {
+        LabelValues = (family, label, _) => (family, label) switch
+        {
+            (_, "retention") => CatalogueLabel.Code(label, Definitions.Select(d => d.Label)),
+            (_, "cohort") => CatalogueLabel.FromData(label),
+            // Twelve cohorts ending with the current week, a cell once its week has ended: the oldest cohort reaches week 10.
+            ("saas_cohort_retained_users", "week") => CatalogueLabel.Code(label, CatalogueLabel.Numbers(0, Weeks - 1)),
+            _ => null,
+        },
+    };
 
     public static EventFamily Family { get; } = EventFamily.Create(Descriptor,
         o => new RetentionDefinition(o), d => new RetentionSql(d), (d, store) => new RetentionIndex(d, store), _ => ActivityHistory);
