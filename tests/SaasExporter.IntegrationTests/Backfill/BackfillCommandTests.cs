@@ -214,7 +214,10 @@ public sealed class BackfillCommandTests(PostgresFixture postgres)
 
             var connectionString = await postgres.CreateDatabaseAsync("backfill");
             await SeededDatabase.SeedAsync(connectionString, "public", new DemoParameters(0.2, SeededDatabase.Seed, SeededDatabase.AsOf, 180));
-            var custom = Path.Combine(Directory.CreateTempSubdirectory("saas-exporter-backfill-").FullName, "custom.yml");
+            // The run is shared by every test of the class, so its directory lives until the test process ends.
+            var directory = Directory.CreateTempSubdirectory("saas-exporter-backfill-").FullName;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+            var custom = Path.Combine(directory, "custom.yml");
             await File.WriteAllTextAsync(custom, CustomCollectors);
             List<string> settings =
             [
