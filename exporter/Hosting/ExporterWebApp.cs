@@ -26,8 +26,10 @@ public static class ExporterWebApp
         builder.Logging.AddFilter(HostCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Logging.AddFilter(LifetimeCategory, level => Volatile.Read(ref started) && level >= LogLevel.Information);
         builder.Services.AddExporter(settings);
-        builder.Services.AddHostedService<CollectorScheduler>();
-        builder.Services.AddHostedService<PrivilegeAudit>();
+        builder.Services.AddSingleton<CollectorScheduler>();
+        builder.Services.AddSingleton<PrivilegeAudit>();
+        builder.Services.AddHostedService(AfterListening<CollectorScheduler>);
+        builder.Services.AddHostedService(AfterListening<PrivilegeAudit>);
         builder.Services.AddSingleton<ExpositionCache>();
         // On SIGTERM, polls are cancelled at once (their queries cancelled on the server) while the web server drains
         // the scrapes in flight; stopped one after the other, a slow scrape would keep the queries running meanwhile.
@@ -64,6 +66,9 @@ public static class ExporterWebApp
             string.Join(", ", app.Services.GetServices<IMetricCollector>().Select(c => c.Name))));
         return app;
     }
+
+    private static AfterServerStarts AfterListening<T>(IServiceProvider services) where T : IHostedService =>
+        new(services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<T>());
 
     /// <summary>
     /// /metrics is read with GET or HEAD; any other method is 405 before credentials are checked, so it costs no
