@@ -28,8 +28,9 @@ public static class ExporterWebApp
         builder.Services.AddExporter(settings);
         builder.Services.AddSingleton<CollectorScheduler>();
         builder.Services.AddSingleton<PrivilegeAudit>();
-        builder.Services.AddHostedService(AfterListening<CollectorScheduler>);
-        builder.Services.AddHostedService(AfterListening<PrivilegeAudit>);
+        // Not AddHostedService: it adds one service per implementation type, and both of these are AfterServerStarts.
+        builder.Services.AddSingleton<IHostedService>(AfterListening<CollectorScheduler>);
+        builder.Services.AddSingleton<IHostedService>(AfterListening<PrivilegeAudit>);
         builder.Services.AddSingleton<ExpositionCache>();
         // On SIGTERM, polls are cancelled at once (their queries cancelled on the server) while the web server drains
         // the scrapes in flight; stopped one after the other, a slow scrape would keep the queries running meanwhile.
