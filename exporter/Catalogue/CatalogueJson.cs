@@ -41,6 +41,17 @@ public static class CatalogueJson
                     json.WriteNull("values");
                 }
 
+                if (label.WhenPresent.Count > 0)
+                {
+                    json.WriteStartArray("when_present");
+                    foreach (var value in label.WhenPresent)
+                    {
+                        json.WriteStringValue(value);
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteString("source", label.Source);
                 json.WriteEndObject();
             }

@@ -11,6 +11,9 @@ public sealed record CatalogueLabel(string Name, IReadOnlyList<string>? Values, 
 {
     public bool Open => Values is null;
 
+    /// <summary>Those of <see cref="Values"/> served only when the data holds them (an allow-list's catch-alls).</summary>
+    public IReadOnlyList<string> WhenPresent { get; init; } = [];
+
     public static CatalogueLabel Fixed(string name, string source, params IEnumerable<string> values) => new(name, [.. values], source);
 
     public static CatalogueLabel FromData(string name) => new(name, null, "data");

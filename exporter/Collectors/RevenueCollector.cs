@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using SaasExporter.Configuration;
 using SaasExporter.Database;
 using SaasExporter.Catalogue;
@@ -11,15 +12,16 @@ namespace SaasExporter.Collectors;
 /// of mrr over its paid (non-trial) rows with valid_from &lt;= t &lt; valid_to; a customer is an account with MRR &gt; 0.
 /// Amounts are computed as numeric and checked against the movement identity before anything is published.
 /// </summary>
-internal sealed class RevenueCollector() : DescribedCollector(Descriptor), IDescribedCollector
+internal sealed class RevenueCollector(IOptions<ExporterOptions> options) : DescribedCollector(Descriptor), IDescribedCollector
 {
     // One aggregation per account gives its MRR and billing interval at now, at the window start and at the retention
     // horizon; every output is a grouping of that, never a join between intermediate results (their row estimates are
     // guesses, and a nested loop over them grows quadratically with the database). An account's billing interval at an
     // instant is that of its largest current paid row (ties: alphabetical). Label values that must always be present
-    // enter as zero rows. A trial's next state is found with a window over the account's row starts: the earliest start
+    // enter as zero rows. Plans and billing intervals become labels through the configured allow-lists (AllowList), after
+    // an account's interval is chosen, so the choice does not depend on the list. A trial's next state is found with a window over the account's row starts: the earliest start
     // at or after the trial's end, paid when a paid row starts at that same instant.
-    private const string Sql = $$"""
+    private static readonly string Sql = $$"""
         WITH {{PaidSubscriptions.Ctes}},
         paid_rows AS (
             SELECT account_id, plan, billing_interval, mrr, valid_from,
@@ -64,26 +66,27 @@ internal sealed class RevenueCollector() : DescribedCollector(Descriptor), IDesc
             WINDOW following AS (PARTITION BY account_id ORDER BY at, kind ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
         ),
         always_intervals AS (
-            SELECT unnest(ARRAY['month', 'year']) AS billing_interval, 0::bigint AS n
+            SELECT unnest(@intervals::text[]) AS billing_interval, 0::bigint AS n
         )
-        SELECT 'mrr' AS family, plan AS a, billing_interval AS b, sum(mrr) AS value
-        FROM paid_rows WHERE at_now
-        GROUP BY plan, billing_interval
+        SELECT 'mrr' AS family, a, b, sum(mrr) AS value FROM (
+            SELECT {{AllowList.Sql("plan", "plans")}} AS a, {{AllowList.Sql("billing_interval", "intervals")}} AS b, mrr
+            FROM paid_rows WHERE at_now
+        ) m GROUP BY a, b
         UNION ALL
         SELECT 'mrr_start', '', '', coalesce(sum(m0), 0) FROM account_mrr
         UNION ALL
         SELECT 'customers', billing_interval, '', sum(n) FROM (
-            SELECT interval_now AS billing_interval, count(*) AS n FROM account_mrr WHERE m1 > 0 GROUP BY interval_now
+            SELECT {{AllowList.Sql("interval_now", "intervals")}} AS billing_interval, count(*) AS n FROM account_mrr WHERE m1 > 0 GROUP BY 1
             UNION ALL SELECT * FROM always_intervals
         ) c GROUP BY billing_interval
         UNION ALL
         SELECT 'customers_start', billing_interval, '', sum(n) FROM (
-            SELECT interval_start AS billing_interval, count(*) AS n FROM account_mrr WHERE m0 > 0 GROUP BY interval_start
+            SELECT {{AllowList.Sql("interval_start", "intervals")}} AS billing_interval, count(*) AS n FROM account_mrr WHERE m0 > 0 GROUP BY 1
             UNION ALL SELECT * FROM always_intervals
         ) c GROUP BY billing_interval
         UNION ALL
         SELECT 'churned', billing_interval, '', sum(n) FROM (
-            SELECT interval_start AS billing_interval, count(*) AS n FROM account_mrr WHERE m0 > 0 AND m1 = 0 GROUP BY interval_start
+            SELECT {{AllowList.Sql("interval_start", "intervals")}} AS billing_interval, count(*) AS n FROM account_mrr WHERE m0 > 0 AND m1 = 0 GROUP BY 1
             UNION ALL SELECT * FROM always_intervals
         ) c GROUP BY billing_interval
         UNION ALL
@@ -146,9 +149,10 @@ internal sealed class RevenueCollector() : DescribedCollector(Descriptor), IDesc
         Relations: ["subscriptions", "accounts"],
         Families: [Mrr, Customers, MrrWindowStart, CustomersWindowStart, Movement, MovementCustomers, ChurnedCustomers, NrrCohortMrr, TrialsEnded])
     {
-        LabelValues = (family, label, _) => (family, label) switch
+        LabelValues = (family, label, o) => (family, label) switch
         {
-            ("saas_mrr", "plan") or (_, "billing_interval") => CatalogueLabel.FromData(label),
+            ("saas_mrr", "plan") => AllowList.Label(label, nameof(o.Plans), o.Plans!),
+            (_, "billing_interval") => AllowList.Label(label, nameof(o.BillingIntervals), o.BillingIntervals!),
             ("saas_nrr_cohort_mrr", "kind") => CatalogueLabel.Code(label, "start", "current", "current_capped"),
             ("saas_nrr_cohort_mrr", "horizon") => CatalogueLabel.Code(label, "365d"),
             (_, "window") => CatalogueLabel.Code(label, "30d"),
@@ -166,6 +170,8 @@ internal sealed class RevenueCollector() : DescribedCollector(Descriptor), IDesc
             window = MovementWindow.Length,
             horizon = RetentionHorizon.Length,
             movement_names = MovementNames,
+            plans = options.Value.Plans,
+            intervals = options.Value.BillingIntervals,
         }, cancellationToken);
 
         CheckMovementIdentity(rows);

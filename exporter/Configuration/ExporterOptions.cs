@@ -41,6 +41,15 @@ public sealed class ExporterOptions
     /// <summary>Feature keys that may become label values (events.feature); anything else is ignored.</summary>
     public string[]? Features { get; set; }
 
+    /// <summary>
+    /// Plans (subscriptions.plan) that become values of saas_mrr's plan label; any other plan counts as <c>other</c>
+    /// and a NULL one as <c>unknown</c>, so 10,000 plans in the data are still a handful of series.
+    /// </summary>
+    public string[]? Plans { get; set; }
+
+    /// <summary>Billing intervals that become label values; others count as <c>other</c>, a NULL one as <c>unknown</c>.</summary>
+    public string[]? BillingIntervals { get; set; }
+
     /// <summary>Rolling windows of saas_feature_active_users; unset or empty: 7d, 30d.</summary>
     public Window[] FeatureWindows { get; set; } = [];
 
@@ -77,6 +86,8 @@ public sealed class ExporterOptions
     internal static readonly Window[] DefaultWindows = [Window.Days(1), Window.Days(7), Window.Days(30)];
     internal static readonly string[] DefaultPlatforms = ["web", "mobile", "api"];
     internal static readonly string[] DefaultFeatures = ["contacts", "deals", "email", "reports"];
+    internal static readonly string[] DefaultPlans = ["starter", "pro", "business"];
+    internal static readonly string[] DefaultBillingIntervals = ["month", "year"];
     internal static readonly Window[] DefaultFeatureWindows = [Window.Days(7), Window.Days(30)];
 
     internal void ApplyDefaults()
@@ -88,6 +99,8 @@ public sealed class ExporterOptions
         SignupWindows = SignupWindows is [] ? DefaultWindows : SignupWindows;
         Platforms ??= DefaultPlatforms;
         Features ??= DefaultFeatures;
+        Plans ??= DefaultPlans;
+        BillingIntervals ??= DefaultBillingIntervals;
         FeatureWindows = FeatureWindows is [] ? DefaultFeatureWindows : FeatureWindows;
     }
 

@@ -87,6 +87,8 @@ internal sealed class ExporterOptionsValidator(IEnumerable<string> collectors) :
         ValidateLabelValues("Platforms", options.Platforms, errors);
         ValidateLabelValues("Features", options.Features, errors);
         ValidateDistinct("FeatureWindows", options.FeatureWindows, errors);
+        ValidateAllowList("Plans", options.Plans, errors);
+        ValidateAllowList("BillingIntervals", options.BillingIntervals, errors);
         if (options.Features is { Length: > 50 })
         {
             errors.Add($"Features: {options.Features.Length} features listed; at most 50 keep the series count bounded");
@@ -143,6 +145,35 @@ internal sealed class ExporterOptionsValidator(IEnumerable<string> collectors) :
             {
                 errors.Add($"{key}:{i} = '{values[i]}': must be a non-empty value of at most 64 characters");
             }
+        }
+    }
+
+    /// <summary>A bounded label's values: at most <see cref="AllowList.MaxValues"/>, distinct, none of its catch-alls.</summary>
+    private static void ValidateAllowList(string key, string[]? values, List<string> errors)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        var before = errors.Count;
+        ValidateLabelValues(key, values, errors);
+        if (errors.Count > before)
+        {
+            return;
+        }
+
+        if (values.Length is 0 or > AllowList.MaxValues)
+        {
+            errors.Add($"{key}: {values.Length} values listed; list 1 to {AllowList.MaxValues} (the rest count as '{AllowList.Other}')");
+        }
+        else if (values.FirstOrDefault(v => v is AllowList.Other or AllowList.Unknown) is { } reserved)
+        {
+            errors.Add($"{key}: '{reserved}' is what values outside the list (or NULL) are counted as; it cannot be listed");
+        }
+        else if (values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            errors.Add($"{key}: '{twice.Key}' is listed twice");
         }
     }
 

@@ -106,8 +106,63 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres, ClassDataset
         ["Collectors:revenue:Timeout"] = "00:00:30",
     };
 
-    private static Task<Exposition> PollAsync(HandBuiltDatabase db) =>
-        CollectorPoll.PollAsync(db.ConnectionString, Settings(), RevenueCollector.Descriptor.Name);
+    private static Task<Exposition> PollAsync(HandBuiltDatabase db, Dictionary<string, string?>? more = null) =>
+        CollectorPoll.PollAsync(db.ConnectionString, new Dictionary<string, string?>(Settings().Concat(more ?? [])), RevenueCollector.Descriptor.Name);
+
+    [Fact]
+    public async Task Mrr_ListedPlans_AreLabelsOfTheirOwn()
+    {
+        var metrics = await PollAsync(await dataset.GetAsync(BuildAsync), new()
+        {
+            ["Plans:0"] = "pro", ["Plans:1"] = "addon", ["Plans:2"] = "free",
+        });
+
+        Assert.Equal(210, metrics.Value("saas_mrr", ("plan", "pro"), ("billing_interval", "month")), 6);
+        Assert.Equal(30, metrics.Value("saas_mrr", ("plan", "addon"), ("billing_interval", "year")), 6);            // a10
+        Assert.Equal(0, metrics.Value("saas_mrr", ("plan", "free"), ("billing_interval", "month")));                // a25
+        Assert.Equal(151 + 190, metrics.Value("saas_mrr", ("plan", "other"), ("billing_interval", "month")), 6);    // starter + business
+        Assert.Equal(165.83, metrics.Value("saas_mrr", ("plan", "other"), ("billing_interval", "year")), 6);        // a9 business
+        Assert.Equal(5, metrics.Family("saas_mrr").Count);
+        Assert.Equal(746.83, metrics.Family("saas_mrr").Values.Sum(), 6);
+    }
+
+    /// <summary>
+    /// Thirty plans, an interval outside the list and a NULL plan (possible through a view) give a handful of series
+    /// whose sum is still the total, and customers by interval still count every customer once.
+    /// </summary>
+    [Fact]
+    public async Task UnlistedAndNullValues_CountAsOtherAndUnknown_AndSumToTheTotal()
+    {
+        var db = await HandBuiltDatabase.CreateAsync(postgres, "bounded");
+        await db.Sql("ALTER TABLE subscriptions ALTER COLUMN plan DROP NOT NULL");
+        for (var account = 1; account <= 33; account++)
+        {
+            await db.Account(account);
+        }
+
+        for (var account = 1; account <= 30; account++)
+        {
+            await db.Subscription(account, account, 10, Jan, plan: $"plan-{account}");
+        }
+
+        await db.Subscription(31, 31, 45, Jan, plan: "pro", interval: "quarter");
+        await db.Subscription(32, 32, 7, Jan);
+        await db.Sql("UPDATE subscriptions SET plan = NULL WHERE subscription_id = 32");
+        await db.Subscription(33, 33, 100, Jan, plan: "business", interval: "year");
+
+        var metrics = await PollAsync(db);
+
+        Assert.Equal(300, metrics.Value("saas_mrr", ("plan", "other"), ("billing_interval", "month")), 6);
+        Assert.Equal(45, metrics.Value("saas_mrr", ("plan", "pro"), ("billing_interval", "other")), 6);
+        Assert.Equal(7, metrics.Value("saas_mrr", ("plan", "unknown"), ("billing_interval", "month")), 6);
+        Assert.Equal(100, metrics.Value("saas_mrr", ("plan", "business"), ("billing_interval", "year")), 6);
+        Assert.Equal(4, metrics.Family("saas_mrr").Count);
+        Assert.Equal(452, metrics.Family("saas_mrr").Values.Sum(), 6);
+        Assert.Equal(31, metrics.Value("saas_customers", ("billing_interval", "month")));
+        Assert.Equal(1, metrics.Value("saas_customers", ("billing_interval", "year")));
+        Assert.Equal(1, metrics.Value("saas_customers", ("billing_interval", "other")));
+        Assert.Equal(3, metrics.Family("saas_customers").Count);
+    }
 
     [Fact]
     public async Task Mrr_And_Customers_AtNowAndAtTheWindowStart()
@@ -119,8 +174,9 @@ public sealed class RevenueCollectorTests(PostgresFixture postgres, ClassDataset
         Assert.Equal(151, metrics.Value("saas_mrr", ("plan", "starter"), ("billing_interval", "month")), 6);      // a3 50 + a6 25 + a7 20 + a8 15 + a12 12 + a17 29
         Assert.Equal(190, metrics.Value("saas_mrr", ("plan", "business"), ("billing_interval", "month")), 6);     // a21 100 + a22 90
         Assert.Equal(165.83, metrics.Value("saas_mrr", ("plan", "business"), ("billing_interval", "year")), 6);   // a9
-        Assert.Equal(30, metrics.Value("saas_mrr", ("plan", "addon"), ("billing_interval", "year")), 6);          // a10
-        Assert.Equal(0, metrics.Value("saas_mrr", ("plan", "free"), ("billing_interval", "month")));              // a25
+        // addon and free are not in the default Plans (the demo's starter, pro, business): they count as other.
+        Assert.Equal(30, metrics.Value("saas_mrr", ("plan", "other"), ("billing_interval", "year")), 6);          // a10 addon
+        Assert.Equal(0, metrics.Value("saas_mrr", ("plan", "other"), ("billing_interval", "month")));             // a25 free
         Assert.Equal(6, metrics.Family("saas_mrr").Count);
 
         // Customers now: a1 a2 a3 a5 a6 a7 a8 a10 a12 a17 a21 a22 monthly; a9 yearly.

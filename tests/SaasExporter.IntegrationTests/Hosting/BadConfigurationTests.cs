@@ -93,6 +93,9 @@ public sealed class BadConfigurationTests : IClassFixture<BadConfigurationTests.
         { "duplicate window", ["--SignupWindows:0=7d", "--SignupWindows:1=7d"], "SignupWindows: window '7d' is listed twice" },
         { "word for a window", ["--PlatformWindow=forever"], "PlatformWindow = 'forever': expected a window such as 30d, 12h or 4w" },
         { "blank label value", ["--Features:0= "], "Features:0 = ' ': must be a non-empty value of at most 64 characters" },
+        { "catch-all listed as a plan", ["--Plans:0=pro", "--Plans:1=other"], "Plans: 'other' is what values outside the list (or NULL) are counted as; it cannot be listed" },
+        { "interval listed twice", ["--BillingIntervals:0=month", "--BillingIntervals:1=month"], "BillingIntervals: 'month' is listed twice" },
+        { "too many plans", [.. Enumerable.Range(0, 21).Select(i => $"--Plans:{i}=p{i}")], "Plans: 21 values listed; list 1 to 20 (the rest count as 'other')" },
         // Files
         { "collector file missing", ["--CustomCollectorsFile={dir}/none.yml"], "CustomCollectorsFile: {dir}/none.yml: cannot read the custom collector file: Could not find file '{dir}/none.yml'." },
         { "collector file is a directory", ["--CustomCollectorsFile={dir}"], "CustomCollectorsFile: {dir}: cannot read the custom collector file: it is a directory" },

@@ -140,9 +140,17 @@ public sealed class RevenueReference
         return counts;
     }
 
-    /// <summary>saas_mrr by (plan, billing_interval): every pair with a current paid row.</summary>
+    /// <summary>
+    /// saas_mrr by (plan, billing_interval): every pair with a current paid row, plans and intervals outside the
+    /// default lists (docs/configuration.md: Plans, BillingIntervals) as other.
+    /// </summary>
     public Dictionary<(string Plan, string Interval), decimal> Mrr() =>
-        _valid.Where(s => s.PaidAt(_now)).GroupBy(s => (s.Plan, s.BillingInterval)).ToDictionary(g => g.Key, g => g.Sum(s => s.Mrr));
+        _valid.Where(s => s.PaidAt(_now))
+            .GroupBy(s => (Listed(s.Plan, "starter", "pro", "business"), Listed(s.BillingInterval, "month", "year")))
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.Mrr));
+
+    private static string Listed(string? value, params string[] list) =>
+        value is null ? "unknown" : list.Contains(value, StringComparer.Ordinal) ? value : "other";
 
     public Dictionary<string, int> Customers() => CountByInterval(CustomersAt(_now).Values);
 

@@ -20,7 +20,8 @@ public sealed class ExporterCatalogueTests
     [InlineData("saas_active_users{entity=\"user\", window=\"30d\"}")]
     [InlineData("saas_active_users{window=~\"7d|1d\", entity!=\"account\"}")]
     [InlineData("saas_active_users{window!~\"30d\", window!=\"7d\"}")]
-    [InlineData("saas_mrr{plan=\"enterprise\"}")]
+    [InlineData("saas_mrr{plan=\"other\"}")]
+    [InlineData("saas_cohort_users{cohort=\"2026-W01\"}")]
     [InlineData("saas_mrr{plan=~\".+\", instance=\"exporter:9841\", job=\"saas\"}")]
     [InlineData("saas_power_users{window=\"\"}")]
     [InlineData("saas_exporter_collector_duration_seconds_bucket{le=\"+Inf\", collector=\"engagement\"}")]
@@ -34,7 +35,9 @@ public sealed class ExporterCatalogueTests
     [InlineData("saas_active_users{window=~\"7d\", window!=\"7d\"}",
         "window=~\"7d\", window!=\"7d\" matches nothing: saas_active_users serves window = 1d, 7d, 30d (configuration: ActiveWindows)")]
     [InlineData("saas_power_users{window=\"30d\"}", "window=\"30d\" matches nothing: saas_power_users has no label window (labels: none)")]
-    [InlineData("saas_mrr{plan=\"\"}", "plan=\"\" can never hold: label plan of saas_mrr always has a value")]
+    [InlineData("saas_cohort_users{cohort=\"\"}", "cohort=\"\" can never hold: label cohort of saas_cohort_users always has a value")]
+    [InlineData("saas_mrr{plan=\"enterprise\"}",
+        "plan=\"enterprise\" matches nothing: saas_mrr serves plan = starter, pro, business, other, unknown (configuration: Plans)")]
     [InlineData("saas_exporter_index_users", "the exporter serves no series named saas_exporter_index_users")]
     [InlineData("saas_exporter_http_unauthorized_total", "the exporter serves no series named saas_exporter_http_unauthorized_total")]
     public void CanMatch_SelectorNoServedSeriesHas_IsNoWithTheReason(string selector, string reason) =>
