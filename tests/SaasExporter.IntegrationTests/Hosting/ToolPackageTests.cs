@@ -24,7 +24,10 @@ public sealed class ToolPackageTests : IDisposable
             <configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>
             """);
 
-        var pack = await RunAsync("dotnet", ["pack", Repository.PathOf("exporter", "SaasExporter.csproj"), "-o", packages, "-nologo"], offline: false);
+        // A configuration of its own keeps the pack's build out of bin/Release and obj/Release, which tests/local-stack
+        // builds and runs from while other tests run (LocalStackTests); the test build has restored the project already.
+        var pack = await RunAsync("dotnet",
+            ["pack", Repository.PathOf("exporter", "SaasExporter.csproj"), "-c", "ToolPackageTest", "--no-restore", "-o", packages, "-nologo"], offline: false);
         var install = await RunAsync("dotnet",
             ["tool", "install", "--tool-path", tools, "--configfile", config, "--add-source", packages, "saas-exporter"], offline: true);
         var help = await RunAsync(Path.Combine(tools, "saas-exporter"), ["--help"], offline: true);
