@@ -84,7 +84,7 @@ internal sealed class AccountHealthCollector(IOptions<ExporterOptions> options) 
         SELECT c.mrr::float8 AS mrr, coalesce(p.mrr, 0)::float8 AS mrrninetydaysago,
                coalesce(m.users, 0) AS users, coalesce(a.active_users, 0) AS activeusers, coalesce(a.active_days, 0) AS activedays,
                coalesce(t.open_tickets, 0) AS opentickets, coalesce(t.slow_tickets, 0) AS slowtickets,
-               n.score AS latestnps, sc.account_id IS NOT NULL AS scheduledchurn
+               n.score::integer AS latestnps, sc.account_id IS NOT NULL AS scheduledchurn
         FROM customers c
         LEFT JOIN paid_then p ON p.account_id = c.account_id
         LEFT JOIN members m ON m.account_id = c.account_id

@@ -5,7 +5,8 @@ public static class DatabaseContract
 {
     public enum ColumnKind { Integer, Timestamptz, Text, Boolean, Numeric, Date }
 
-    public sealed record Column(string Name, ColumnKind Kind);
+    /// <summary>One column; <paramref name="Nullable"/> when NULL is a meaning of its own (not yet, unknown), as docs/contract.md's null column says.</summary>
+    public sealed record Column(string Name, ColumnKind Kind, bool Nullable = false);
 
     public sealed record Relation(string Name, bool Optional, IReadOnlyList<Column> Columns);
 
@@ -15,24 +16,24 @@ public static class DatabaseContract
         new("users", false,
         [
             new("user_id", ColumnKind.Integer), new("account_id", ColumnKind.Integer), new("created_at", ColumnKind.Timestamptz),
-            new("activated_at", ColumnKind.Timestamptz), new("onboarding_completed_at", ColumnKind.Timestamptz),
+            new("activated_at", ColumnKind.Timestamptz, Nullable: true), new("onboarding_completed_at", ColumnKind.Timestamptz, Nullable: true),
             new("is_internal", ColumnKind.Boolean),
         ]),
         new("events", false,
         [
             new("user_id", ColumnKind.Integer), new("occurred_at", ColumnKind.Timestamptz), new("name", ColumnKind.Text),
-            new("feature", ColumnKind.Text), new("platform", ColumnKind.Text),
+            new("feature", ColumnKind.Text, Nullable: true), new("platform", ColumnKind.Text, Nullable: true),
         ]),
         new("subscriptions", true,
         [
             new("subscription_id", ColumnKind.Integer), new("account_id", ColumnKind.Integer), new("plan", ColumnKind.Text),
             new("billing_interval", ColumnKind.Text), new("mrr", ColumnKind.Numeric), new("is_trial", ColumnKind.Boolean),
-            new("valid_from", ColumnKind.Timestamptz), new("valid_to", ColumnKind.Timestamptz),
+            new("valid_from", ColumnKind.Timestamptz), new("valid_to", ColumnKind.Timestamptz, Nullable: true),
         ]),
         new("tickets", true,
         [
             new("ticket_id", ColumnKind.Integer), new("account_id", ColumnKind.Integer), new("created_at", ColumnKind.Timestamptz),
-            new("first_response_at", ColumnKind.Timestamptz), new("resolved_at", ColumnKind.Timestamptz), new("priority", ColumnKind.Text),
+            new("first_response_at", ColumnKind.Timestamptz, Nullable: true), new("resolved_at", ColumnKind.Timestamptz, Nullable: true), new("priority", ColumnKind.Text, Nullable: true),
         ]),
         new("survey_responses", true,
         [

@@ -6,14 +6,24 @@ using SaasExporter.Polling;
 
 namespace SaasExporter.Hosting;
 
-/// <summary>Validates configuration and the database contract, printing one line per problem.</summary>
+/// <summary>
+/// Validates configuration and the database contract, printing one line per problem; with <c>--skeletons</c>, also
+/// prints on stdout a CREATE VIEW skeleton for every contract relation the schema lacks (<see cref="ContractSkeleton"/>).
+/// </summary>
 internal static class CheckCommand
 {
+    public const string SkeletonsFlag = "--skeletons";
+
     private const string TimeZoneSql = "SELECT count(*) FROM pg_timezone_names WHERE name = @tz";
+
+    private const string IdentifiersSql = "SELECT quote_ident(@schema) AS Schema, quote_ident(current_user) AS Role";
+
+    private sealed record QuotedIdentifiers(string Schema, string Role);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
     {
-        var settings = ExporterConfiguration.Load(arguments);
+        var skeletons = arguments.Contains(SkeletonsFlag);
+        var settings = ExporterConfiguration.Load(arguments.Where(a => a != SkeletonsFlag));
         if (settings.Errors.Count > 0)
         {
             return Help.ConfigurationErrors(settings.Errors);
@@ -28,15 +38,17 @@ internal static class CheckCommand
         IReadOnlyList<ContractChecker.Problem> problems;
         long knownZone;
         string? privileges;
+        QuotedIdentifiers identifiers;
         List<string> queryProblems;
         try
         {
             var relations = DatabaseContract.Relations.Select(r => r.Name).ToList();
-            (problems, knownZone, privileges) = await runner.RunAsync(TimeSpan.FromSeconds(30), async (db, ct) =>
+            (problems, knownZone, privileges, identifiers) = await runner.RunAsync(TimeSpan.FromSeconds(30), async (db, ct) =>
             (
                 await ContractChecker.CheckAsync(db, options.Database.Schema, relations, ct),
                 (await db.QueryAsync<long>(TimeZoneSql, new { tz = options.ReportingTimeZone }, ct)).Single(),
-                await ContractChecker.CheckPrivilegesAsync(db, options.Database.Schema, relations, ct)
+                await ContractChecker.CheckPrivilegesAsync(db, options.Database.Schema, relations, ct),
+                (await db.QueryAsync<QuotedIdentifiers>(IdentifiersSql, new { schema = options.Database.Schema }, ct)).Single()
             ), CancellationToken.None);
             queryProblems = await CheckCustomQueriesAsync(runner, custom, now, CancellationToken.None);
         }
@@ -71,12 +83,19 @@ internal static class CheckCommand
             await Console.Error.WriteLineAsync($"saas-exporter: custom: {options.CustomCollectorsFile}: {problem}");
         }
 
+        var missing = problems.Where(p => p.MissingRelation).Select(p => DatabaseContract.Get(p.Relation)).Distinct().ToList();
+        if (skeletons && missing.Count > 0)
+        {
+            await Console.Out.WriteAsync(ContractSkeleton.Script(missing, identifiers.Schema, identifiers.Role));
+        }
+
         if (fatal > 0)
         {
             return ExitCodes.Invalid;
         }
 
-        await Console.Out.WriteLineAsync($"ok: configuration valid; schema {options.Database.Schema} satisfies the contract"
+        // With --skeletons stdout is the SQL script alone, so that it can be redirected to a file.
+        await (skeletons ? Console.Error : Console.Out).WriteLineAsync($"ok: configuration valid; schema {options.Database.Schema} satisfies the contract"
             + (custom.Count > 0 ? $"; {custom.Count} custom collector queries parse and have their columns" : ""));
         return ExitCodes.Ok;
     }

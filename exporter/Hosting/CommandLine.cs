@@ -8,6 +8,7 @@ public sealed record CommandLine(string Command, IReadOnlyList<string> Arguments
 {
     public const string Usage = """
         usage: saas-exporter [serve|once|check|catalogue] [--Key=Value ...]
+               saas-exporter check [--skeletons] [--Key=Value ...]
                saas-exporter backfill --from INSTANT --to INSTANT --step DURATION [--output FILE] [--Key=Value ...]
                saas-exporter health [--ready] [--Listen=host:port]
                saas-exporter demo seed [--scale N] [--seed S] [--as-of INSTANT] [--days D] [--replace|--if-empty] [--Key=Value ...]

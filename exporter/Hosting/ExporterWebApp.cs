@@ -57,8 +57,13 @@ public static class ExporterWebApp
                 "not ready: waiting for the first successful poll of " +
                 string.Join(", ", board.All.Where(s => s.Enabled && s.LastSuccess is null).Select(s => s.Collector)) + "\n",
                 statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/", (CollectorStatusBoard board, IOptions<ExporterOptions> options, IServiceProvider services) =>
-            Results.Content(LandingPage.Render(board.All, options.Value, services.GetService<ActivityIndexStore>()?.Status), "text/html; charset=utf-8"));
+        app.MapGet("/", async (CollectorStatusBoard board, IOptions<ExporterOptions> options, MetricPublisher publisher, TimeProvider time,
+            IServiceProvider services, CancellationToken cancellationToken) =>
+        {
+            var headlines = await Headlines.ReadAsync(publisher, board, services.GetServices<IMetricCollector>(), cancellationToken);
+            return Results.Content(LandingPage.Render(board.All, options.Value, time.GetUtcNow(), headlines,
+                services.GetService<ActivityIndexStore>()?.Status), "text/html; charset=utf-8");
+        });
 
         app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref started, true));
         app.Lifetime.ApplicationStarted.Register(() => Log.Serving(

@@ -7,7 +7,7 @@ internal static class Help
     {
         ["serve"] = "Polls the database on a schedule and serves /metrics, the landing page, /healthz and /readyz (the default command).",
         ["once"] = "Polls every enabled collector once, prints the exposition to stdout and exits: 0 when every collector succeeded, 2 when one failed.",
-        ["check"] = "Checks the configuration and the database contract (docs/contract.md) without serving: one line per problem, exit 2 when any is fatal.",
+        ["check"] = "Checks the configuration and the database contract (docs/contract.md) without serving: one line per problem, exit 2 when any is fatal. --skeletons also prints on stdout a CREATE VIEW skeleton for every contract relation the schema lacks.",
         ["catalogue"] = "Prints every metric family the configuration can serve, with its labels and label values.",
         ["backfill"] = "Writes OpenMetrics history for past instants, for promtool tsdb create-blocks-from openmetrics (docs/backfill.md).",
         ["health"] = "Asks the server on this host whether it is alive (/healthz) or, with --ready, ready (/readyz): for container health checks.",

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace SaasExporter.Polling;
 
-/// <summary>What the landing page and /readyz show about one collector.</summary>
+/// <summary>
+/// What the landing page and /readyz show about one collector; <paramref name="EvaluatedAt"/> is the evaluation instant
+/// of the last successful poll, the instant its published values describe.
+/// </summary>
 public sealed record CollectorStatus(
     string Collector,
     bool Enabled,
@@ -11,7 +14,8 @@ public sealed record CollectorStatus(
     TimeSpan? LastDuration,
     DateTimeOffset? LastSuccess,
     string? LastError,
-    string? Warning = null);
+    string? Warning = null,
+    DateTimeOffset? EvaluatedAt = null);
 
 /// <summary>Thread-safe latest status of every collector.</summary>
 public sealed class CollectorStatusBoard
@@ -25,10 +29,13 @@ public sealed class CollectorStatusBoard
         _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, false, reason, null, null, null, null),
             (_, s) => s with { Enabled = false, DisabledReason = reason });
 
-    /// <summary>A poll published; <paramref name="warning"/> says what it had to drop, if anything (degraded).</summary>
-    public void Succeeded(string collector, DateTimeOffset at, TimeSpan duration, string? warning = null) =>
-        _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, true, null, at, duration, at, null, warning),
-            (_, s) => s with { LastPoll = at, LastDuration = duration, LastSuccess = at, LastError = null, Warning = warning });
+    /// <summary>
+    /// A poll published the values of instant <paramref name="evaluatedAt"/>; <paramref name="warning"/> says what it had
+    /// to drop, if anything (degraded).
+    /// </summary>
+    public void Succeeded(string collector, DateTimeOffset at, TimeSpan duration, string? warning = null, DateTimeOffset? evaluatedAt = null) =>
+        _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, true, null, at, duration, at, null, warning, evaluatedAt),
+            (_, s) => s with { LastPoll = at, LastDuration = duration, LastSuccess = at, LastError = null, Warning = warning, EvaluatedAt = evaluatedAt });
 
     public void Failed(string collector, DateTimeOffset at, TimeSpan duration, string error) =>
         _statuses.AddOrUpdate(collector, _ => new CollectorStatus(collector, true, null, at, duration, null, error),

@@ -116,7 +116,7 @@ public sealed class PollExecutor(
             self.LastSuccess.WithLabels(collector.Name).Set(at.ToUnixTimeMilliseconds() / 1000.0);
             self.DatabaseUp.Set(1);
             Record(collector, elapsed, "success");
-            board.Succeeded(collector.Name, at, elapsed, Degradation(result.Rejected));
+            board.Succeeded(collector.Name, at, elapsed, Degradation(result.Rejected), now);
             Log.PollSucceeded(logger, collector.Name, elapsed.TotalMilliseconds, result.Samples.Count);
             return PollOutcome.Succeeded;
         }
