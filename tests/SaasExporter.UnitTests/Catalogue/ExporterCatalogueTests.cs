@@ -35,10 +35,14 @@ public sealed class ExporterCatalogueTests
         "window=~\"7d\", window!=\"7d\" matches nothing: saas_active_users serves window = 1d, 7d, 30d (configuration: ActiveWindows)")]
     [InlineData("saas_power_users{window=\"30d\"}", "window=\"30d\" matches nothing: saas_power_users has no label window (labels: none)")]
     [InlineData("saas_mrr{plan=\"\"}", "plan=\"\" can never hold: label plan of saas_mrr always has a value")]
-    [InlineData("saas_exporter_index_users", "the exporter serves no series named saas_exporter_index_users")]
     [InlineData("saas_exporter_http_unauthorized_total", "the exporter serves no series named saas_exporter_http_unauthorized_total")]
     public void CanMatch_SelectorNoServedSeriesHas_IsNoWithTheReason(string selector, string reason) =>
         Assert.Equal(SelectorVerdict.No(reason), Catalogue().CanMatch(selector));
+
+    [Fact]
+    public void CanMatch_IndexSeriesWithTheSqlSource_IsNo() =>
+        Assert.Equal(SelectorVerdict.No("the exporter serves no series named saas_exporter_index_users"),
+            Catalogue(("EventMetrics:Source", "sql")).CanMatch("saas_exporter_index_users"));
 
     [Fact]
     public void CanMatch_SelectorWithoutAName_MatchesAnyServedNameItsNameMatchersAllow()
