@@ -49,7 +49,8 @@ internal sealed class ExporterOptionsValidator(IEnumerable<string> collectors) :
                 $"AccountHealth:YellowMin = {health.YellowMin}: must not exceed AccountHealth:GreenMin = {health.GreenMin}"));
         }
 
-        if (options.EventMetrics.Source == EventMetricsSource.Incremental && options.Database.MaxPoolSize < 2)
+        // A size below 1 is out of range and reported once, above.
+        if (options.EventMetrics.Source == EventMetricsSource.Incremental && options.Database.MaxPoolSize == 1)
         {
             errors.Add($"Database:MaxPoolSize = {options.Database.MaxPoolSize}: must be at least 2 with EventMetrics:Source = incremental (a poll holds a connection while the activity index loads on another)");
         }

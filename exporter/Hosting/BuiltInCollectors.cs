@@ -6,6 +6,7 @@ using SaasExporter.Events.Adoption;
 using SaasExporter.Events.Engagement;
 using SaasExporter.Events.Resurrection;
 using SaasExporter.Events.Retention;
+using SaasExporter.Events.Sessions;
 using SaasExporter.Incremental;
 
 namespace SaasExporter.Hosting;
@@ -19,7 +20,7 @@ internal static class BuiltInCollectors
     public static IReadOnlyList<BuiltInCollector> All { get; } =
     [
         Event(EngagementDefinition.Family),
-        Polled<SessionCollector>(),
+        Event(SessionDefinition.Family),
         Polled<ActivationCollector>(),
         Polled<RevenueCollector>(),
         Polled<AcquisitionCollector>(),
@@ -28,7 +29,7 @@ internal static class BuiltInCollectors
         Event(ResurrectionDefinition.Family),
         Polled<SupportCollector>(),
         Polled<SurveyCollector>(),
-        Polled<AccountHealthCollector>(),
+        Event(AccountHealthDefinition.Family),
     ];
 
     public static IReadOnlyList<CollectorDescriptor> Descriptors { get; } = [.. All.Select(c => c.Descriptor)];

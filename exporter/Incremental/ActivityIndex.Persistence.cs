@@ -27,6 +27,12 @@ internal sealed partial class ActivityIndex
         Write(writer, _platformLast.AsSpan(0, Count * Platforms));
         Write(writer, _featureLast.AsSpan(0, Count * Features));
         Write(writer, MemoryMarshal.Cast<ulong, long>(_days.AsSpan(0, Count * DayWords)));
+        for (var slot = 0; slot < Count; slot++)
+        {
+            var instants = Instants(slot);
+            writer.Write(instants.Length);
+            Write(writer, instants);
+        }
     }
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote; the caller has checked the bytes' checksum.</summary>
@@ -49,6 +55,18 @@ internal sealed partial class ActivityIndex
         Read(reader, index._platformLast.AsSpan(0, count * platforms));
         Read(reader, index._featureLast.AsSpan(0, count * features));
         Read(reader, MemoryMarshal.Cast<ulong, long>(index._days.AsSpan(0, count * DayWords)));
+        for (var slot = 0; slot < count; slot++)
+        {
+            var held = reader.ReadInt32();
+            if (held > 0)
+            {
+                var instants = new long[held];
+                Read(reader, instants);
+                index._instants[slot] = [.. instants];
+                index.InstantCount += held;
+            }
+        }
+
         index._slots.EnsureCapacity(count);
         for (var slot = 0; slot < count; slot++)
         {

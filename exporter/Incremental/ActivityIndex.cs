@@ -4,7 +4,8 @@ namespace SaasExporter.Incremental;
 /// What the event-derived metrics need to know about each user, kept in flat arrays indexed by a slot per user id
 /// (148 bytes per allocated slot with the default 3 platforms and 4 features, see <see cref="Bytes"/>): first and last qualifying event, the
 /// latest gap longer than the dormancy window between two consecutive events, the last use of each configured platform
-/// and feature, and a bitmap of active calendar days (reporting time zone). Instants are UTC ticks. Every update is a
+/// and feature, a bitmap of active calendar days (reporting time zone), and the event instants of the session window
+/// (ActivityIndex.Instants.cs). Instants are UTC ticks. Every update is a
 /// max, a min or a set bit, so reading the same event twice changes nothing. Not thread-safe: the store serialises access.
 /// </summary>
 internal sealed partial class ActivityIndex
@@ -52,9 +53,10 @@ internal sealed partial class ActivityIndex
     /// <summary>
     /// Managed memory held by the per-user arrays and the id map at their allocated capacity (saas_exporter_index_bytes):
     /// 8 bytes per slot for each of first, last, gap start, gap end, each platform, each feature and each day word, and
-    /// per map entry 24 bytes (hash, next, key, value, padded) and a 4-byte bucket. Object headers are left out.
+    /// per map entry 24 bytes (hash, next, key, value, padded) and a 4-byte bucket, and the session instants. Other object
+    /// headers are left out.
     /// </summary>
-    public long Bytes => ((long)_first.Length * 8 * (4 + Platforms + Features + DayWords)) + ((long)_slots.EnsureCapacity(0) * (24 + 4));
+    public long Bytes => ((long)_first.Length * 8 * (4 + Platforms + Features + DayWords)) + ((long)_slots.EnsureCapacity(0) * (24 + 4)) + InstantBytes();
 
     public long Last(int slot) => _last[slot];
 
@@ -228,5 +230,6 @@ internal sealed partial class ActivityIndex
         Array.Resize(ref _platformLast, capacity * Platforms);
         Array.Resize(ref _featureLast, capacity * Features);
         Array.Resize(ref _days, capacity * DayWords);
+        Array.Resize(ref _instants, capacity);
     }
 }

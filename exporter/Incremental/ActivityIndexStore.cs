@@ -243,7 +243,7 @@ internal sealed class ActivityIndexStore(
         {
             var chunk = load.Next;
             var chunkStarted = time.GetTimestamp();
-            var rows = await runner.RunAsync(timeout, (db, ct) => IndexLoader.ReadChunkAsync(db, load.Index, chunk, Options, ct), cancellationToken);
+            var rows = await runner.RunAsync(timeout, (db, ct) => IndexLoader.ReadChunkAsync(db, load.Index, chunk, load.Now, Options, ct), cancellationToken);
             load.CompleteNext();
             self.IndexLoadProgress.Set(load.Ratio);
             IndexLog.ChunkLoaded(logger, load.Completed, load.Chunks.Count, chunk.After, chunk.Until, rows,
@@ -251,6 +251,7 @@ internal sealed class ActivityIndexStore(
         }
 
         load.Index.Watermark = load.Now;
+        load.Index.DropInstantsUpTo((load.Now - Options.SessionWindow.Length).UtcTicks);
         if (load.Index.BuiltAt == default)
         {
             load.Index.BuiltAt = time.GetUtcNow();

@@ -10,7 +10,9 @@ namespace SaasExporter.Incremental;
 /// Fills an <see cref="ActivityIndex"/> from the events relation. A full load is planned in one statement (today and the
 /// oldest event) and then read oldest first in chunks of event time (<see cref="LoadChunk"/>), each its own statement:
 /// per-user first and last instant of the old history, then the recent history grouped by user, day, platform and
-/// feature. Catch-up reads have the grouped shape for the rows after the watermark minus the lateness allowance.
+/// feature; the chunks that reach into the session window are read row by row instead, because session formation
+/// needs every instant (<see cref="ActivityIndex.Instants"/>). A catch-up reads the rows after the watermark minus the
+/// lateness allowance row by row, in one statement, once per evaluation instant.
 /// Internal users and accounts are not filtered here: their flags can change, so collectors apply them at every poll.
 /// Events after @now are never read. Every bound is a parameter.
 /// </summary>
@@ -34,6 +36,17 @@ internal static class IndexLoader
         FROM events
         WHERE occurred_at > @after AND occurred_at <= @now AND name <> ALL(@excluded)
         GROUP BY 1, 2, 3, 4
+        """;
+
+    // Every row, not groups: session formation needs each instant of the session window (one statement feeds both).
+    private const string RowsSql = """
+        SELECT user_id,
+               ((occurred_at AT TIME ZONE @tz)::date - DATE '2000-01-01') AS day,
+               coalesce(array_position(@platforms, platform), 0) - 1 AS platform,
+               coalesce(array_position(@features, feature), 0) - 1 AS feature,
+               occurred_at
+        FROM events
+        WHERE occurred_at > @after AND occurred_at <= @now AND name <> ALL(@excluded)
         """;
 
     private const string TodaySql = "SELECT ((@now AT TIME ZONE @tz)::date - DATE '2000-01-01') AS today";
@@ -61,28 +74,73 @@ internal static class IndexLoader
         return new IndexLoad(index, chunks, now);
     }
 
-    /// <summary>Reads one chunk of a full load into the index; returns the rows read.</summary>
-    public static async Task<long> ReadChunkAsync(IDbSession db, ActivityIndex index, LoadChunk chunk, ExporterOptions options, CancellationToken cancellationToken)
+    /// <summary>Reads one chunk of a full load as of <paramref name="now"/> into the index; returns the rows read.</summary>
+    public static async Task<long> ReadChunkAsync(
+        IDbSession db, ActivityIndex index, LoadChunk chunk, DateTimeOffset now, ExporterOptions options, CancellationToken cancellationToken)
     {
         if (chunk.Detailed)
         {
-            return await ReadRecentAsync(db, index, chunk.After, chunk.Until, options, cancellationToken);
+            var sessionStart = now - options.SessionWindow.Length;
+            return chunk.Until > sessionStart
+                ? await ReadRowsAsync(db, index, chunk.After, chunk.Until, sessionStart, options, cancellationToken)
+                : await ReadRecentAsync(db, index, chunk.After, chunk.Until, options, cancellationToken);
         }
 
-        var rows = 0L;
+        var old = 0L;
         await db.StreamAsync(OldHistorySql, new { after = chunk.After, until = chunk.Until, excluded = options.ExcludedEvents }, row =>
         {
             index.Add(row.GetInt64(0), Ticks(row, 1), Ticks(row, 2), null, -1, -1);
+            old++;
+        }, cancellationToken);
+        return old;
+    }
+
+    /// <summary>
+    /// Reads the events in (watermark - lateness, now] into the index, moves the watermark to now and forgets the
+    /// instants before the session window. At the watermark itself there is nothing to read: the polls of one instant
+    /// read the new rows once, and a row inserted late meanwhile is read by the next poll's lateness allowance.
+    /// </summary>
+    public static async Task CatchUpAsync(IDbSession db, ActivityIndex index, DateTimeOffset now, ExporterOptions options, CancellationToken cancellationToken)
+    {
+        if (now <= index.Watermark)
+        {
+            return;
+        }
+
+        var sessionStart = now - options.SessionWindow.Length;
+        await ReadRowsAsync(db, index, index.Watermark - options.EventMetrics.Lateness, now, sessionStart, options, cancellationToken);
+        index.Watermark = now;
+        index.DropInstantsUpTo(sessionStart.UtcTicks);
+    }
+
+    /// <summary>Reads the rows in (after, until] one by one, keeping the instants after <paramref name="sessionStart"/>.</summary>
+    private static async Task<long> ReadRowsAsync(
+        IDbSession db, ActivityIndex index, DateTimeOffset after, DateTimeOffset until, DateTimeOffset sessionStart, ExporterOptions options,
+        CancellationToken cancellationToken)
+    {
+        var rows = 0L;
+        var keepAfter = sessionStart.UtcTicks;
+        await db.StreamAsync(RowsSql, new
+        {
+            after,
+            now = until,
+            tz = options.ReportingTimeZone,
+            excluded = options.ExcludedEvents,
+            platforms = options.Platforms,
+            features = options.Features,
+        }, row =>
+        {
+            var user = row.GetInt64(0);
+            var at = Ticks(row, 4);
+            index.Add(user, at, at, row.GetInt32(1), row.GetInt32(2), row.GetInt32(3));
+            if (at > keepAfter)
+            {
+                index.AddInstant(user, at);
+            }
+
             rows++;
         }, cancellationToken);
         return rows;
-    }
-
-    /// <summary>Reads the events in (watermark - lateness, now] into the index and moves the watermark to now.</summary>
-    public static async Task CatchUpAsync(IDbSession db, ActivityIndex index, DateTimeOffset now, ExporterOptions options, CancellationToken cancellationToken)
-    {
-        await ReadRecentAsync(db, index, index.Watermark - options.EventMetrics.Lateness, now, options, cancellationToken);
-        index.Watermark = now;
     }
 
     private static async Task<long> ReadRecentAsync(

@@ -14,5 +14,5 @@ internal static class IndexShape
     public static string Of(ExporterOptions options, IEnumerable<EventFamily> families) => string.Create(CultureInfo.InvariantCulture,
         $"zone={options.ReportingTimeZone}; platforms={string.Join(',', options.Platforms ?? [])}; features={string.Join(',', options.Features ?? [])}; " +
         $"excluded={string.Join(',', options.ExcludedEvents ?? [])}; detailed={IndexLoader.DetailedHistory(options, families)}; " +
-        $"dormancy={ResurrectionDefinition.DormancyWindow.Length}; lateness={options.EventMetrics.Lateness}; day words={ActivityIndex.DayWords}");
+        $"dormancy={ResurrectionDefinition.DormancyWindow.Length}; sessions={options.SessionWindow.Length}; lateness={options.EventMetrics.Lateness}; day words={ActivityIndex.DayWords}");
 }

@@ -12,7 +12,7 @@ namespace SaasExporter.Incremental;
 internal static class IndexSnapshotFile
 {
     /// <summary>Raised whenever the layout of the payload changes: a snapshot of another version is outdated.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const int PrefixLength = 8 + 4 + 8;
     private const int LengthOffset = 8 + 4;

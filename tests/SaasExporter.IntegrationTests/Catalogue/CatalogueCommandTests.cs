@@ -23,7 +23,7 @@ public sealed partial class CatalogueCommandTests(PostgresFixture postgres)
 
     private static List<string> Settings(string row) => row switch
     {
-        "compose" => ShippedSettings.Compose(),
+        "compose" => [.. ShippedSettings.Compose(), "--EventMetrics:Source=sql"],
         "compose + incremental" => [.. ShippedSettings.Compose(), "--EventMetrics:Source=incremental"],
         "custom windows and features" => ["--ActiveWindows:0=2d", "--ActiveWindows:1=90d", "--Features:0=deals", "--Features:1=reports",
             "--FeatureWindows:0=14d", "--Platforms:0=web", "--SessionWindow=30d", "--Collectors:surveys:Enabled=false"],

@@ -86,7 +86,7 @@ public sealed class AccountHealthCollectorTests(PostgresFixture postgres, ClassD
             settings[key] = value;
         }
 
-        return await CollectorPoll.PollAsync(db.ConnectionString, settings, AccountHealthCollector.Descriptor.Name);
+        return await CollectorPoll.PollAsync(db.ConnectionString, settings, AccountHealthDefinition.Descriptor.Name);
     }
 
     private static (double Green, double Yellow, double Red) Bands(Exposition metrics, string family) =>

@@ -1,5 +1,5 @@
-using SaasExporter.Collectors;
 using SaasExporter.Events.Engagement;
+using SaasExporter.Events.Sessions;
 using SaasExporter.IntegrationTests.Infrastructure;
 using static SaasExporter.IntegrationTests.Infrastructure.Instants;
 
@@ -43,7 +43,7 @@ public sealed class SessionCollectorTests(PostgresFixture postgres)
         {
             ["AsOf"] = Iso(Now),
             ["ExcludedEvents:0"] = "notification_sent",
-        }, SessionCollector.Descriptor.Name);
+        }, SessionDefinition.Descriptor.Name);
 
         // Sessions per user: [1, 3] -> p50 = 2, p90 = 1 + 0.9 * 2 = 2.8.
         Assert.Equal(2, metrics.Value("saas_sessions_per_user", ("window", "7d"), ("quantile", "0.5")), 9);
@@ -62,7 +62,7 @@ public sealed class SessionCollectorTests(PostgresFixture postgres)
         await db.Event(1, Now.AddDays(-8));
 
         var metrics = await CollectorPoll.PollAsync(db.ConnectionString, new Dictionary<string, string?> { ["AsOf"] = Iso(Now) },
-            SessionCollector.Descriptor.Name, EngagementDefinition.Descriptor.Name);
+            SessionDefinition.Descriptor.Name, EngagementDefinition.Descriptor.Name);
 
         Assert.Empty(metrics.Family("saas_sessions_per_user"));
         Assert.Empty(metrics.Family("saas_session_duration_seconds"));

@@ -68,6 +68,19 @@ internal sealed class DifferentialHarness : IAsyncDisposable
         return expected;
     }
 
+    /// <summary>
+    /// Asserts that account health's two sources read the same inputs for every customer at <paramref name="now"/>: the
+    /// bands alone could hide a usage difference that does not cross a band threshold.
+    /// </summary>
+    public async Task AssertSameAccountHealthInputsAsync(DateTimeOffset now)
+    {
+        var definition = new AccountHealthDefinition(Options);
+        var expected = await _runner.RunAsync(Timeout, (db, ct) => new AccountHealthSql(definition).CountAsync(now, db, ct), CancellationToken.None);
+        var actual = await _runner.RunAsync(Timeout, (db, ct) => new AccountHealthIndex(definition, Store).CountAsync(now, db, ct), CancellationToken.None);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+    }
+
     public static double Value(List<string> samples, string series) =>
         double.Parse(samples.Single(s => s.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 

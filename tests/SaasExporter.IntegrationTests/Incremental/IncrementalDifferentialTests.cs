@@ -46,10 +46,13 @@ public sealed class IncrementalDifferentialTests(PostgresFixture postgres)
             now += step;
             var served = await harness.AssertSameAsync(now);
             Assert.Contains(served, s => s.StartsWith("saas_active_users{entity=\"user\",window=\"30d\"}", StringComparison.Ordinal) && !s.EndsWith(" 0", StringComparison.Ordinal));
+            await harness.AssertSameAccountHealthInputsAsync(now);
+            // Inside the generated history there are sessions to compare (past its end the window empties).
+            Assert.True(now > SeedAsOf || served.Any(s => s.StartsWith("saas_sessions_per_user{", StringComparison.Ordinal)), $"no sessions at {now:O}");
         }
 
         Assert.True(harness.SelfMetrics.IndexUsers.Value > 0);
-        Assert.Superset(new HashSet<string> { "adoption", "engagement", "resurrection", "retention" }, RegisteredEventFamilies.All.Select(f => f.Name).ToHashSet());
+        Assert.Superset(new HashSet<string> { "account_health", "adoption", "engagement", "resurrection", "retention", "sessions" }, RegisteredEventFamilies.All.Select(f => f.Name).ToHashSet());
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace SaasExporter.IntegrationTests.Incremental;
 /// <summary>
 /// Hand-built rows on every boundary the definitions have (window edges to the microsecond, events at and after now,
 /// calendar-day edges in a zone with daylight saving time, gaps of exactly the dormancy window, excluded names,
-/// unknown platforms and features, internal users and accounts, retention offsets): the index serves what SQL serves.
+/// unknown platforms and features, internal users and accounts, retention offsets, session gaps, usage windows): the
+/// index serves what SQL serves, and account health's index source reads the same inputs for every customer.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class IncrementalEdgeCaseTests(PostgresFixture postgres)
@@ -98,6 +99,36 @@ public sealed class IncrementalEdgeCaseTests(PostgresFixture postgres)
             }
         }
 
+        // Sessions: a gap of exactly SessionGap starts a session, a microsecond less does not; identical instants; the
+        // session window's start (now - 7 days is outside, a microsecond later inside) and a session straddling it.
+        var gap = TimeSpan.FromMinutes(30);
+        await UserWith(Now.AddHours(-5), Now.AddHours(-5) + gap, Now.AddHours(-5) + gap + gap - micro, Now.AddHours(-5) + gap + gap - micro, Now.AddHours(-1));
+        await UserWith(Now.AddDays(-7), Now.AddDays(-7) + micro, Now.AddDays(-7).AddMinutes(20), Now.AddDays(-7).AddMinutes(49));
+        await UserWith(Now.AddDays(-7).AddMinutes(-10), Now.AddDays(-7).AddMinutes(15), Now.AddDays(-7).AddMinutes(44), Now.AddDays(-6));
+
+        // Account health: customers whose users are active on the usage window's edges (30 days, 30 calendar days in
+        // New York), an internal user's activity that must not count, and a customer of an internal account.
+        await db.Account(3);
+        await db.Account(4, isInternal: true);
+        await db.Subscription(1, 1, 300, Now.AddDays(-200));
+        await db.Subscription(2, 3, 120, Now.AddDays(-200));
+        await db.Subscription(3, 4, 80, Now.AddDays(-200));
+        foreach (var (id, account, events) in new (long, long, DateTimeOffset[])[]
+        {
+            (5001, 3, [Now.AddDays(-30)]), (5002, 3, [Now.AddDays(-30) + micro]), (5003, 3, [Utc("2026-10-03T03:59:59Z"), Utc("2026-10-03T04:00:00Z")]),
+            (5004, 3, [.. Enumerable.Range(0, 12).Select(d => Now.AddDays(-2.5 * d))]), (5006, 4, [Now.AddDays(-3)]),
+        })
+        {
+            await db.User(id, account, createdAt: Now.AddDays(-200));
+            foreach (var at in events)
+            {
+                await db.Event(id, at);
+            }
+        }
+
+        await db.User(5005, 3, createdAt: Now.AddDays(-200), isInternal: true);
+        await db.Event(5005, Now.AddDays(-20));
+
         await using var harness = new DifferentialHarness(db.ConnectionString, o =>
         {
             o.ReportingTimeZone = "America/New_York";
@@ -105,7 +136,9 @@ public sealed class IncrementalEdgeCaseTests(PostgresFixture postgres)
         });
         foreach (var at in new[] { Now, Now + micro, Now.AddMinutes(30), Now.AddHours(1), Now.AddDays(1), Now.AddDays(1) + micro, Now.AddDays(3), Now.AddDays(8) })
         {
-            await harness.AssertSameAsync(at);
+            var served = await harness.AssertSameAsync(at);
+            Assert.Contains(served, s => s.StartsWith("saas_session_duration_seconds{", StringComparison.Ordinal));
+            await harness.AssertSameAccountHealthInputsAsync(at);
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed class SnapshotTests(PostgresFixture postgres) : IDisposable
     {
         { "corrupt", "corrupt: checksum mismatch" },
         { "truncated", "truncated: " },
-        { "version", "outdated: format version 99, this exporter reads 1" },
+        { "version", "outdated: format version 99, this exporter reads 2" },
         { "configuration", "outdated: written with index configuration 'zone=UTC; " },
         { "magic", "corrupt: not an activity index snapshot" },
     };

@@ -38,10 +38,14 @@ public sealed class ExporterCatalogueTests
     [InlineData("saas_cohort_users{cohort=\"\"}", "cohort=\"\" can never hold: label cohort of saas_cohort_users always has a value")]
     [InlineData("saas_mrr{plan=\"enterprise\"}",
         "plan=\"enterprise\" matches nothing: saas_mrr serves plan = starter, pro, business, other, unknown (configuration: Plans)")]
-    [InlineData("saas_exporter_index_users", "the exporter serves no series named saas_exporter_index_users")]
     [InlineData("saas_exporter_http_unauthorized_total", "the exporter serves no series named saas_exporter_http_unauthorized_total")]
     public void CanMatch_SelectorNoServedSeriesHas_IsNoWithTheReason(string selector, string reason) =>
         Assert.Equal(SelectorVerdict.No(reason), Catalogue().CanMatch(selector));
+
+    [Fact]
+    public void CanMatch_IndexSeriesWithTheSqlSource_IsNo() =>
+        Assert.Equal(SelectorVerdict.No("the exporter serves no series named saas_exporter_index_users"),
+            Catalogue(("EventMetrics:Source", "sql")).CanMatch("saas_exporter_index_users"));
 
     [Fact]
     public void CanMatch_SelectorWithoutAName_MatchesAnyServedNameItsNameMatchersAllow()

@@ -1,9 +1,11 @@
+using SaasExporter.Collectors;
 using SaasExporter.Configuration;
 using SaasExporter.Events;
 using SaasExporter.Events.Adoption;
 using SaasExporter.Events.Engagement;
 using SaasExporter.Events.Resurrection;
 using SaasExporter.Events.Retention;
+using SaasExporter.Events.Sessions;
 using SaasExporter.Incremental;
 
 namespace SaasExporter.UnitTests.Events;
@@ -18,7 +20,10 @@ public sealed class EventHistoryTests
     private static readonly DateOnly DayZero = new(2000, 1, 1);
 
     private static readonly EventFamily[] Families =
-        [EngagementDefinition.Family, AdoptionDefinition.Family, RetentionDefinition.Family, ResurrectionDefinition.Family];
+        [
+            EngagementDefinition.Family, AdoptionDefinition.Family, RetentionDefinition.Family, ResurrectionDefinition.Family,
+            SessionDefinition.Family, AccountHealthDefinition.Family,
+        ];
 
     public static TheoryData<string> Zones => new()
     {
@@ -46,7 +51,8 @@ public sealed class EventHistoryTests
             var oldest = Enumerable.Range(0, RetentionDefinition.Definitions.Count)
                 .Select(r => RetentionDefinition.CohortSignupDays(today, r).From + RetentionDefinition.Definitions[r].First)
                 .Append(RetentionDefinition.CohortMonday(today, RetentionDefinition.Weeks - 1))
-                .Append(today - (EngagementDefinition.L30Days - 1)).Min();
+                .Append(today - (EngagementDefinition.L30Days - 1))
+                .Append(today - (AccountHealthQuery.UsageDays - 1)).Min();
             var history = Families.Max(f => f.IndexHistory(Defaults()));
             Assert.True(StartOfDay(zone, oldest) > now - history, $"{zone} {now:O}: day {oldest} starts before the activity history");
             Assert.True(StartOfDay(zone, oldest) > now - RetentionDefinition.ActivityHistory, $"{zone} {now:O}: retention reads day {oldest}");
