@@ -182,6 +182,24 @@ public static class RuleWriter
     public static string OneReplica(Selector selector) => $"max without (instance) ({selector.Text})";
 
     /// <summary>
+    /// The label that separates products (or environments) on one Prometheus: each is its own scrape job, so every
+    /// sum and max keeps it and two products never share an SLI (docs/high-availability.md, Many products on one
+    /// Prometheus).
+    /// </summary>
+    public const string ProductLabel = "job";
+
+    /// <summary>A sum that adds up the series of one product, never two products.</summary>
+    public static readonly string PerProduct = $"sum by ({ProductLabel}) ";
+
+    /// <summary>
+    /// Divides an error ratio (one series per product) by the SLO's error budget. The budget is reduced to one series
+    /// per SLO first: a global-view ruler over a store holding two replicas' copies of the metadata sees it twice, and
+    /// a plain match on it would fail as many-to-many.
+    /// </summary>
+    private static string PerBudget(SloDefinition slo) =>
+        $"  / on (sloth_id) group_left ()\nmax by (sloth_id) (slo:error_budget:ratio{IdMatcher(slo)})";
+
+    /// <summary>
     /// Events of a counter over a window, counted once across replicas. Each replica polls the same database on the
     /// same schedule, so its counter counts the same events (the same rows, the same scheduled polls): summing
     /// replicas would double the counts and halve the min-events guard, so the replicas' increases are max'ed. A
@@ -192,11 +210,11 @@ public static class RuleWriter
 
     /// <summary>The error ratio of a counter ratio over <paramref name="window"/> (slo:sli_error:ratio_rate of that window).</summary>
     internal static string CounterErrorExpression(SliDefinition sli, string window) => sli.Good is not null
-        ? $"1 - (sum({Increase(sli.Good, window)}) / (sum({Increase(sli.Total!, window)}) > 0))"
-        : $"sum({Increase(sli.Bad!, window)}) / (sum({Increase(sli.Total!, window)}) > 0)";
+        ? $"1 - ({PerProduct}({Increase(sli.Good, window)}) / ({PerProduct}({Increase(sli.Total!, window)}) > 0))"
+        : $"{PerProduct}({Increase(sli.Bad!, window)}) / ({PerProduct}({Increase(sli.Total!, window)}) > 0)";
 
     /// <summary>The events of a counter ratio over <paramref name="window"/> (slo:sli_total:increase of that window).</summary>
-    internal static string TotalIncreaseExpression(SliDefinition sli, string window) => $"sum({Increase(sli.Total!, window)})";
+    internal static string TotalIncreaseExpression(SliDefinition sli, string window) => $"{PerProduct}({Increase(sli.Total!, window)})";
 
     /// <summary>A threshold SLI's good evaluation (slo:sli_good:bool): 1 or 0, absent outside business days.</summary>
     internal static string GoodExpression(SloDefinition slo)
@@ -206,7 +224,7 @@ public static class RuleWriter
     }
 
     private static string UngatedGoodExpression(SloDefinition slo) =>
-        $"max({OneReplica(slo.Sli.Value!)}) {slo.Sli.Op!.Value.Comparison()} bool {Number(slo.Sli.Threshold!.Value)}";
+        $"max by ({ProductLabel}) ({OneReplica(slo.Sli.Value!)}) {slo.Sli.Op!.Value.Comparison()} bool {Number(slo.Sli.Threshold!.Value)}";
 
     /// <summary>Tuesday to Friday UTC: the evaluations whose last 24 hours lie within Monday to Friday.</summary>
     public const string BusinessDayFilter = "day_of_week() >= 2 and day_of_week() <= 5";
@@ -218,10 +236,10 @@ public static class RuleWriter
     internal static string RatioExpression(SloDefinition slo)
     {
         var sli = slo.Sli;
-        var population = $"(sum({OneReplica(sli.Total!)}) >= {slo.MinEvents})";
+        var population = $"({PerProduct}({OneReplica(sli.Total!)}) >= {slo.MinEvents})";
         return sli.Good is not null
-            ? $"sum({OneReplica(sli.Good)}) / {population}"
-            : $"1 - sum({OneReplica(sli.Bad!)}) / {population}";
+            ? $"{PerProduct}({OneReplica(sli.Good)}) / {population}"
+            : $"1 - {PerProduct}({OneReplica(sli.Bad!)}) / {population}";
     }
 
     /// <summary>
@@ -257,20 +275,18 @@ public static class RuleWriter
         Record(b, "slo:objective:ratio", $"vector({Number(slo.Target)})", IdLabels(slo));
         Record(b, "slo:error_budget:ratio", $"vector({Number(slo.ErrorBudget)})", IdLabels(slo));
         Record(b, "slo:time_period:days", $"vector({Number((decimal)slo.Period.TotalDays)})", IdLabels(slo));
-        Record(b, "slo:current_burn_rate:ratio",
-            $"slo:sli_error:ratio_rate{current}{id}\n  / on (sloth_id, sloth_slo, sloth_service) group_left ()\nslo:error_budget:ratio{id}", IdLabels(slo));
-        Record(b, "slo:period_burn_rate:ratio",
-            $"slo:sli_error:ratio_rate{period}{id}\n  / on (sloth_id, sloth_slo, sloth_service) group_left ()\nslo:error_budget:ratio{id}", IdLabels(slo));
+        Record(b, "slo:current_burn_rate:ratio", $"slo:sli_error:ratio_rate{current}{id}\n{PerBudget(slo)}", IdLabels(slo));
+        Record(b, "slo:period_burn_rate:ratio", $"slo:sli_error:ratio_rate{period}{id}\n{PerBudget(slo)}", IdLabels(slo));
         Record(b, "slo:period_error_budget_remaining:ratio", $"1 - slo:period_burn_rate:ratio{id}", IdLabels(slo));
         if (slo.Calendar is not null)
         {
             var (periodId, range) = CalendarPeriod(slo.Calendar);
             Record(b, "slo:calendar_period:id", periodId, IdLabels(slo));
             Record(b, "slo:sli_error:ratio_calendar",
-                $"1 - avg_over_time(\n  (\n    slo:sli_good:bool{id}\n    and on ()\n    ({periodId}) == on () (slo:calendar_period:id{id} @ end())\n  )[{range}]\n)",
+                $"1 - avg_over_time(\n  (\n    slo:sli_good:bool{id}\n    and on ()\n    ({periodId}) == on () (max(slo:calendar_period:id{id} @ end()))\n  )[{range}]\n)",
                 [.. IdLabels(slo), new("sloth_window", slo.Calendar.Unit.Text())]);
             Record(b, "slo:calendar_error_budget_remaining:ratio",
-                $"1 - slo:sli_error:ratio_calendar{id}\n  / on (sloth_id, sloth_slo, sloth_service) group_left ()\nslo:error_budget:ratio{id}", IdLabels(slo));
+                $"1 - slo:sli_error:ratio_calendar{id}\n{PerBudget(slo)}", IdLabels(slo));
         }
 
         Record(b, "sloth_slo_info", "vector(1)",
@@ -306,7 +322,7 @@ public static class RuleWriter
                 $"    max(slo:sli_error:ratio_rate{Durations.Format(tier.LongWindow)}{id} > {threshold}) without (sloth_window)\n)";
             if (slo.Sli.Kind == SliKind.CounterRatio)
             {
-                expression += $"\nand on (sloth_id, sloth_service, sloth_slo)\n  max(slo:sli_total:increase{Durations.Format(tier.LongWindow)}{id} >= {slo.MinEvents}) without (sloth_window)";
+                expression += $"\nand on (sloth_id, sloth_service, sloth_slo, {ProductLabel})\n  max(slo:sli_total:increase{Durations.Format(tier.LongWindow)}{id} >= {slo.MinEvents}) without (sloth_window)";
             }
 
             b.Append($"      - alert: {BurnAlert}\n");

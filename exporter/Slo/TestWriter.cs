@@ -154,12 +154,12 @@ public sealed class TestWriter(ServedSeries served)
             step, bad, checks, prefix);
         var period = Durations.Format(slo.Period);
         WriteExpr(b, $"slo:sli_error:ratio_rate{period}{IdMatcher(slo)}", step * (prefix - 1),
-            $"slo:sli_error:ratio_rate{period}", [.. RuleWriter.IdLabels(slo), new("sloth_window", period)], "0");
+            $"slo:sli_error:ratio_rate{period}", [.. RuleWriter.IdLabels(slo), Product, new("sloth_window", period)], "0");
         var perSlice = (int)(slo.TimeSliceWindow!.Value / step);
         var oneBad = prefix + perSlice;
         var slicesSoFar = Math.Min((oneBad / perSlice) + 1, (int)(slo.Period / slo.TimeSliceWindow!.Value));
         WriteExpr(b, $"round(slo:sli_error:ratio_rate{period}{IdMatcher(slo)} * {slicesSoFar})", step * oneBad,
-            "", [.. RuleWriter.IdLabels(slo), new("sloth_window", period)], "1");
+            "", [.. RuleWriter.IdLabels(slo), Product, new("sloth_window", period)], "1");
     }
 
     /// <summary>
@@ -198,7 +198,7 @@ public sealed class TestWriter(ServedSeries served)
         var longest = Durations.Format(tiers.Max(t => t.LongWindow));
         b.Append("    promql_expr_test:\n");
         WriteExpr(b, $"slo:sli_error:ratio_rate{longest}{IdMatcher(slo)}", step * (length - 1),
-            $"slo:sli_error:ratio_rate{longest}", [.. RuleWriter.IdLabels(slo), new("sloth_window", longest)], "0");
+            $"slo:sli_error:ratio_rate{longest}", [.. RuleWriter.IdLabels(slo), Product, new("sloth_window", longest)], "0");
     }
 
     private static TimeSpan Round(TimeSpan t) => TimeSpan.FromMinutes(Math.Max(1, Math.Round(t.TotalMinutes)));
@@ -238,11 +238,11 @@ public sealed class TestWriter(ServedSeries served)
         // A business-days SLO has no counted evaluation in a short window that ends on a Monday: check its period.
         var healthyWindow = Durations.Format(slo.BusinessDays ? slo.Period : tiers[0].LongWindow);
         WriteExpr(b, $"slo:sli_error:ratio_rate{healthyWindow}{IdMatcher(slo)}", step * (prefix - 1),
-            $"slo:sli_error:ratio_rate{healthyWindow}", [.. RuleWriter.IdLabels(slo), new("sloth_window", healthyWindow)], "0");
+            $"slo:sli_error:ratio_rate{healthyWindow}", [.. RuleWriter.IdLabels(slo), Product, new("sloth_window", healthyWindow)], "0");
         if (slo.Calendar is not null)
         {
             WriteExpr(b, $"slo:sli_error:ratio_calendar{IdMatcher(slo)}", step * (prefix - 1), "slo:sli_error:ratio_calendar",
-                [.. RuleWriter.IdLabels(slo), new("sloth_window", slo.Calendar.Unit.Text())], "0");
+                [.. RuleWriter.IdLabels(slo), Product, new("sloth_window", slo.Calendar.Unit.Text())], "0");
         }
     }
 
@@ -423,10 +423,13 @@ public sealed class TestWriter(ServedSeries served)
 
     public static readonly string[] Replicas = ["exporter-1:9841", "exporter-2:9841"];
 
+    /// <summary>The product label every series of the generated tests carries, and so every SLI and burn alert.</summary>
+    private static readonly KeyValuePair<string, string> Product = new(RuleWriter.ProductLabel, Job);
+
     /// <summary>
     /// A raw exporter series is written once per replica, with the instance and job labels Prometheus adds, so
     /// every test proves that two replicas give the SLI of one. A recording rule's output (a name with a colon) has
-    /// no replica: the rule aggregated it away.
+    /// no replica, the rule aggregated it away, but keeps the job, the product it measures.
     /// </summary>
     private void Series(StringBuilder b, Selector selector, decimal[] values)
     {
@@ -437,7 +440,7 @@ public sealed class TestWriter(ServedSeries served)
     }
 
     public static IEnumerable<Selector> ScrapedAs(Selector selector) => selector.Metric.Contains(':', StringComparison.Ordinal)
-        ? [selector]
+        ? [selector with { Matchers = [.. selector.Matchers, new(RuleWriter.ProductLabel, Job)] }]
         : Replicas.Select(instance => selector with { Matchers = [.. selector.Matchers, new("instance", instance), new("job", Job)] });
 
     /// <summary>promtool expanding notation: runs of a constant step become a+bxN (N+1 values).</summary>
@@ -484,7 +487,7 @@ public sealed class TestWriter(ServedSeries served)
         b.Append("        exp_alerts:\n");
         foreach (var tier in firing)
         {
-            WriteAlert(b, [.. RuleWriter.BurnLabels(slo, tier), .. RuleWriter.IdLabels(slo)], RuleWriter.BurnAnnotations(slo, tier,
+            WriteAlert(b, [.. RuleWriter.BurnLabels(slo, tier), .. RuleWriter.IdLabels(slo), Product], RuleWriter.BurnAnnotations(slo, tier,
                 measured?.Invoke(tier) ?? throw new InvalidOperationException($"SLO {slo.Name}: a firing check without the value its alert shows")));
         }
     }

@@ -42,8 +42,8 @@ public sealed class CounterHistory(
             var span = $"{(long)(month.To - month.From).TotalSeconds}s";
             var total = await reader.InstantAsync(RuleWriter.TotalIncreaseExpression(sli, span), month.To, cancellationToken) ?? 0;
             var good = sli.Good is not null
-                ? await reader.InstantAsync($"sum({RuleWriter.Increase(sli.Good, span)})", month.To, cancellationToken) ?? 0
-                : total - (await reader.InstantAsync($"sum({RuleWriter.Increase(sli.Bad!, span)})", month.To, cancellationToken) ?? 0);
+                ? await reader.InstantAsync($"{RuleWriter.PerProduct}({RuleWriter.Increase(sli.Good, span)})", month.To, cancellationToken) ?? 0
+                : total - (await reader.InstantAsync($"{RuleWriter.PerProduct}({RuleWriter.Increase(sli.Bad!, span)})", month.To, cancellationToken) ?? 0);
             tallies[month] = new MonthTally(good, total);
         }
 

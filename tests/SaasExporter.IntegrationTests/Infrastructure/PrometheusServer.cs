@@ -78,6 +78,18 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts Prometheus with the configuration <paramref name="configFor"/> writes for the loopback address it will
+    /// listen on (a test's own scrape jobs, several products, say).
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(Func<string, string> configFor)
+    {
+        _ = BinaryPath;
+        var root = Directory.CreateTempSubdirectory("saas-exporter-prometheus-").FullName;
+        var listen = $"127.0.0.1:{LoopbackPort.Free()}";
+        return await LaunchAsync(root, listen, configFor(listen), [], new Dictionary<string, string>());
+    }
+
+    /// <summary>
     /// Prometheus serving only the TSDB blocks under <paramref name="blocks"/> (promtool's output): it scrapes nothing and
     /// evaluates no rules (slo replay computes what the rules would).
     /// </summary>
