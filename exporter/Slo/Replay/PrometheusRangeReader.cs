@@ -32,7 +32,7 @@ public sealed class PrometheusRangeReader(HttpClient client, Uri address)
             var result = data.GetProperty("result");
             if (result.GetArrayLength() > 1)
             {
-                throw new ReplayException($"`{promql}` returned {result.GetArrayLength()} series from Prometheus at {address}; the rules aggregate it to one");
+                throw new ReplayException($"`{promql}` returned {result.GetArrayLength()} series from Prometheus at {address}; replay reads one series per objective, so one product (job) per Prometheus (docs/slo-replay.md)");
             }
 
             foreach (var series in result.EnumerateArray())
@@ -58,7 +58,7 @@ public sealed class PrometheusRangeReader(HttpClient client, Uri address)
             "vector" when result.GetArrayLength() == 1 => Number(result[0].GetProperty("value")[1]),
             "vector" when result.GetArrayLength() == 0 => null,
             "scalar" => Number(result[1]),
-            _ => throw new ReplayException($"`{promql}` returned {result.GetArrayLength()} series from Prometheus at {address}; the rules aggregate it to one"),
+            _ => throw new ReplayException($"`{promql}` returned {result.GetArrayLength()} series from Prometheus at {address}; replay reads one series per objective, so one product (job) per Prometheus (docs/slo-replay.md)"),
         };
     }
 
