@@ -157,19 +157,23 @@ public sealed class CollectorSchedulerTests
         using var scheduler = new CollectorScheduler([down, broken], factory.Executor, Microsoft.Extensions.Options.Options.Create(factory.Options), time);
 
         await scheduler.StartAsync(CancellationToken.None);
-        for (var second = 1; second <= 61; second++)
-        {
-            await Task.Delay(10);
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
-
-        await WaitForAsync(() =>
+        bool Enough()
         {
             lock (polls)
             {
                 return polls[FastTimeout].Count >= 4 && polls[SlowTimeout].Count >= 2;
             }
-        });
+        }
+
+        // One fake second at a time, with a real pause for the loops to reach their next wait, until both have polled
+        // enough (about 61 fake seconds; a loaded machine may need a few more, the gaps below are what is asserted).
+        for (var second = 1; second <= 180 && !Enough(); second++)
+        {
+            await Task.Delay(20);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await WaitForAsync(Enough);
         await scheduler.StopAsync(CancellationToken.None);
 
         // Gaps in fake seconds; a loop slow to resume after a step may add a second.
