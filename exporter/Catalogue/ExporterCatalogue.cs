@@ -153,6 +153,7 @@ public sealed class ExporterCatalogue
             new("saas_exporter_collector_last_success_timestamp_seconds", "saas_exporter_collector_last_success_timestamp_seconds", "gauge", self, "Unix time of the collector's last successful poll.", [collector]),
             new("saas_exporter_collector_runs_total", "saas_exporter_collector_runs_total", "counter", self, "Polls of the collector by result.", [collector, CatalogueLabel.Fixed("result", "code", "success", "failure")]),
             new("saas_exporter_collector_scheduled_polls_total", "saas_exporter_collector_scheduled_polls_total", "counter", self, "Scheduled polls of the collector by result (one per interval, retries not counted again).", [collector, CatalogueLabel.Fixed("result", "code", "success", "failure")]),
+            new("saas_exporter_collector_first_success_seconds", "saas_exporter_collector_first_success_seconds", "gauge", self, "Seconds from the exporter's start to the collector's first successful poll.", [collector]),
             new("saas_exporter_collector_enabled", "saas_exporter_collector_enabled", "gauge", self, "1 if the collector is enabled.", [anyCollector]),
             new("saas_exporter_collector_interval_seconds", "saas_exporter_collector_interval_seconds", "gauge", self, "Configured time between two polls of the collector.", [collector]),
             new("saas_exporter_collector_degraded", "saas_exporter_collector_degraded", "gauge", self, "1 if the collector's last successful poll dropped rows.", [collector]),

@@ -6,6 +6,9 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Collector {Collector} polled in {DurationMs:F0} ms ({Samples} series)")]
     public static partial void PollSucceeded(ILogger logger, string collector, double durationMs, int samples);
 
+    [LoggerMessage(22, LogLevel.Information, "First complete exposition {Seconds:F1} s after start (the last collector: {Collector}); saas_exporter_collector_first_success_seconds has each one's")]
+    public static partial void FirstComplete(ILogger logger, double seconds, string collector);
+
     [LoggerMessage(2, LogLevel.Warning, "Collector {Collector} poll failed after {DurationMs:F0} ms; keeping its last values: {Error}")]
     public static partial void PollFailed(ILogger logger, string collector, double durationMs, string error);
 

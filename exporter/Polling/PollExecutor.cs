@@ -42,6 +42,11 @@ public sealed class PollExecutor(
 
     private readonly ConcurrentDictionary<string, bool> _contractVerified = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _succeededOnce = new(StringComparer.Ordinal);
+
+    /// <summary>The executor is built once at the start of a process; first successes are measured from here.</summary>
+    private readonly long _startedAt = time.GetTimestamp();
+    private int _firstCompleteLogged;
 
     /// <summary>
     /// Database:MaxConcurrentPolls: collectors due together take turns instead of all querying at once. Capped at the pool
@@ -118,6 +123,15 @@ public sealed class PollExecutor(
             Record(collector, elapsed, "success");
             board.Succeeded(collector.Name, at, elapsed, Degradation(result.Rejected), now);
             Log.PollSucceeded(logger, collector.Name, elapsed.TotalMilliseconds, result.Samples.Count);
+            if (_succeededOnce.TryAdd(collector.Name, true))
+            {
+                var sinceStart = time.GetElapsedTime(_startedAt);
+                self.FirstSuccess.WithLabels(collector.Name).Set(sinceStart.TotalSeconds);
+                if (board.IsReady && Interlocked.Exchange(ref _firstCompleteLogged, 1) == 0)
+                {
+                    Log.FirstComplete(logger, sinceStart.TotalSeconds, collector.Name);
+                }
+            }
             return PollOutcome.Succeeded;
         }
         catch (OptionalRelationMissingException missing)

@@ -24,6 +24,9 @@ public sealed class SelfMetrics
         ScheduledPolls = factory.CreateCounter("saas_exporter_collector_scheduled_polls_total",
             "Scheduled polls of the collector by result: one per interval, success if a poll of that interval succeeded (retries after a failure are not counted again).",
             ["collector", "result"]);
+        FirstSuccess = factory.CreateGauge("saas_exporter_collector_first_success_seconds",
+            "Seconds from the exporter's start to the collector's first successful poll: how long its series were missing after the (re)start.",
+            ["collector"], new GaugeConfiguration { SuppressInitialValue = true });
         Enabled = factory.CreateGauge("saas_exporter_collector_enabled",
             "1 if the collector is enabled, 0 if configuration or a missing optional relation disabled it.", ["collector"]);
         Interval = factory.CreateGauge("saas_exporter_collector_interval_seconds",
@@ -60,6 +63,8 @@ public sealed class SelfMetrics
     public Counter Runs { get; }
 
     public Counter ScheduledPolls { get; }
+
+    public Gauge FirstSuccess { get; }
 
     public Gauge Enabled { get; }
 

@@ -123,6 +123,11 @@ public sealed partial class ShippedConfigurationTests(PostgresFixture postgres, 
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(40)));
         var noisy = server.Output.Split('\n').Where(l => Regex.IsMatch(l, @"^\s*(fail|crit|warn)|Exception|saas-exporter: ")).ToList();
         Assert.True(noisy.Count == 0, $"{row}: serve printed problems:\n{string.Join('\n', noisy)}");
+        // Start-up is reported: each collector's first success, and one line once the exposition is complete.
+        var firsts = Exposition.Parse(served).Series.Where(s => s.Key.StartsWith("saas_exporter_collector_first_success_seconds{", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), firsts.Select(s => CollectorLabel().Match(s.Key).Groups[1].Value).Order(StringComparer.Ordinal));
+        Assert.All(firsts, s => Assert.InRange(s.Value, 0, 120));
+        Assert.Single(server.Output.Split('\n'), l => l.Contains("First complete exposition", StringComparison.Ordinal));
     }
 
     /// <summary>

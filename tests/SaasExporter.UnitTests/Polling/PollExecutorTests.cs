@@ -40,6 +40,27 @@ public sealed class PollExecutorTests
     }
 
     [Fact]
+    public async Task FirstSuccess_IsTheTimeFromStartToTheFirstSuccessfulPoll_AndKeepsIt()
+    {
+        var factory = new PollExecutorFactory(_runner, _time);
+        factory.Register(_collector);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Query().ThrowsAsync(ConnectionRefused());
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var afterFailure = await factory.ExportAsync();
+
+        _time.Advance(TimeSpan.FromSeconds(4.5));
+        PollExecutorFactory.Returns(_runner, TestCollector.Users.Sample(42, "7d"));
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        await factory.Executor.PollAsync(_collector, CancellationToken.None);
+        var text = await factory.ExportAsync();
+
+        Assert.DoesNotContain("saas_exporter_collector_first_success_seconds{", afterFailure, StringComparison.Ordinal);
+        Assert.Contains("saas_exporter_collector_first_success_seconds{collector=\"test\"} 7.5", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Poll_WhenDatabaseIsDown_KeepsLastValuesAndMarksCollectorDown()
     {
         var factory = new PollExecutorFactory(_runner, _time);
