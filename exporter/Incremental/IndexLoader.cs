@@ -14,6 +14,7 @@ namespace SaasExporter.Incremental;
 /// needs every instant (<see cref="ActivityIndex.Instants"/>). A catch-up reads the rows after the watermark minus the
 /// lateness allowance row by row, in one statement, once per evaluation instant.
 /// Internal users and accounts are not filtered here: their flags can change, so collectors apply them at every poll.
+/// Events without a user are: they never join a user in the SQL source either (docs/contract.md).
 /// Events after @now are never read. Every bound is a parameter.
 /// </summary>
 internal static class IndexLoader
@@ -23,7 +24,7 @@ internal static class IndexLoader
     private const string OldHistorySql = """
         SELECT user_id, min(occurred_at) AS earliest, max(occurred_at) AS latest
         FROM events
-        WHERE occurred_at > @after AND occurred_at <= @until AND name <> ALL(@excluded)
+        WHERE occurred_at > @after AND occurred_at <= @until AND name <> ALL(@excluded) AND user_id IS NOT NULL
         GROUP BY user_id
         """;
 
@@ -34,7 +35,7 @@ internal static class IndexLoader
                coalesce(array_position(@features, feature), 0) - 1 AS feature,
                min(occurred_at) AS earliest, max(occurred_at) AS latest
         FROM events
-        WHERE occurred_at > @after AND occurred_at <= @now AND name <> ALL(@excluded)
+        WHERE occurred_at > @after AND occurred_at <= @now AND name <> ALL(@excluded) AND user_id IS NOT NULL
         GROUP BY 1, 2, 3, 4
         """;
 
@@ -46,7 +47,7 @@ internal static class IndexLoader
                coalesce(array_position(@features, feature), 0) - 1 AS feature,
                occurred_at
         FROM events
-        WHERE occurred_at > @after AND occurred_at <= @now AND name <> ALL(@excluded)
+        WHERE occurred_at > @after AND occurred_at <= @now AND name <> ALL(@excluded) AND user_id IS NOT NULL
         """;
 
     private const string TodaySql = "SELECT ((@now AT TIME ZONE @tz)::date - DATE '2000-01-01') AS today";

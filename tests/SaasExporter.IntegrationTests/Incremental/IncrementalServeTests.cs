@@ -18,7 +18,7 @@ public sealed class IncrementalServeTests(PostgresFixture postgres)
         var asOf = Utc("2026-11-05T00:00:00Z");
         var connectionString = await postgres.CreateDatabaseAsync("incremental_serve");
         await SeededDatabase.SeedAsync(connectionString, "public", new DemoParameters(0.05, 31, asOf, 150));
-        var settings = new Dictionary<string, string?> { ["AsOf"] = Iso(asOf), ["ReportingTimeZone"] = "Europe/Berlin" };
+        var settings = new Dictionary<string, string?> { ["AsOf"] = Iso(asOf), ["ReportingTimeZone"] = "Europe/Berlin", ["EventMetrics:Source"] = "sql" };
 
         await using var sql = await ExporterUnderTest.StartAsync(connectionString, settings);
         await sql.WaitReadyAsync();

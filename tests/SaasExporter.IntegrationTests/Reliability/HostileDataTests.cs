@@ -92,7 +92,7 @@ public sealed class HostileDataTests(ITestOutputHelper output)
             // and duplicate rows never make a user active), with only the configured feature and platform labels.
             foreach (var up in m.Family("saas_exporter_collector_up").Where(c => !c.Key.Contains("raw_platforms", StringComparison.Ordinal)))
             {
-                Assert.Equal(1, up.Value);
+                Assert.True(up.Value == 1, $"{up.Key} is down: {landing}");
             }
 
             Assert.Equal(2, m.Value("saas_active_users", ("entity", "user"), ("window", "7d")));
